@@ -1,0 +1,67 @@
+/**
+ * One headless Chromium per build (puppeteer-core + the system's Chromium). Offline: background
+ * networking off, and every page blocks requests that are not local assets of the build.
+ */
+import { existsSync } from "node:fs";
+import puppeteer, { type Browser, type Page } from "puppeteer-core";
+import { ConfigError } from "../errors.ts";
+
+/** Where Chromium is: $CHROMIUM_PATH, $PUPPETEER_EXECUTABLE_PATH, or Debian's /usr/bin/chromium. */
+export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string {
+  return env.CHROMIUM_PATH || env.PUPPETEER_EXECUTABLE_PATH || "/usr/bin/chromium";
+}
+
+export async function launchChromium(env: NodeJS.ProcessEnv = process.env): Promise<Browser> {
+  const executablePath = chromiumPath(env);
+  if (!existsSync(executablePath)) {
+    throw new ConfigError(`Chromium not found at ${executablePath}`, {
+      hint: "install it with `apt-get install chromium` (Debian/Ubuntu) or set CHROMIUM_PATH",
+    });
+  }
+  try {
+    return await puppeteer.launch({
+      executablePath,
+      headless: true,
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-default-apps",
+        "--font-render-hinting=none",
+      ],
+    });
+  } catch (error) {
+    throw new ConfigError(`Chromium at ${executablePath} did not start: ${(error as Error).message.split("\n")[0]}`, {
+      hint: "check `chromium --version`; on Debian: `apt-get install chromium`",
+      cause: error,
+    });
+  }
+}
+
+export interface BlockedRequest {
+  url: string;
+  type: string;
+}
+
+/**
+ * Block every request except the allowed ones (data:, about:blank, and URLs `allow` accepts);
+ * blocked requests are collected so the caller can report them.
+ */
+export async function sandboxPage(page: Page, allow: (url: string) => boolean = () => false): Promise<BlockedRequest[]> {
+  const blocked: BlockedRequest[] = [];
+  await page.setRequestInterception(true);
+  page.on("request", (request) => {
+    const url = request.url();
+    if (url.startsWith("data:") || url === "about:blank" || allow(url)) {
+      void request.continue();
+    } else {
+      blocked.push({ url, type: request.resourceType() });
+      void request.abort("blockedbyclient");
+    }
+  });
+  return blocked;
+}

@@ -1,0 +1,56 @@
+/** Link and image rules: every link has a real target, nothing unsafe or remote gets through. */
+import path from "node:path";
+import { visit } from "unist-util-visit";
+import { report, type Rule } from "../types.ts";
+
+/** Protocols a link may use in any output. Everything else is removed with an error. */
+export const SAFE_LINK_PROTOCOLS = ["http:", "https:", "mailto:", "tel:"];
+
+/** `javascript:`, `data:`, `file:` …; undefined when the URL is relative or an anchor. */
+export function protocolOf(url: string): string | undefined {
+  const match = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(url.trim());
+  return match ? `${match[1]!.toLowerCase()}:` : undefined;
+}
+
+export function isSafeLink(url: string): boolean {
+  const protocol = protocolOf(url);
+  return protocol === undefined ? !url.trim().startsWith("//") : SAFE_LINK_PROTOCOLS.includes(protocol);
+}
+
+export const links: Rule = {
+  ids: ["link-empty", "link-anchor", "link-unsafe", "image-remote", "image-unsafe", "image-alt"],
+  run({ tree, file, facts }) {
+    visit(tree, "link", (node) => {
+      const url = node.url.trim();
+      if (url === "" || url === "#") {
+        report(file, "error", `Link \`${textOf(node)}\` has no target (\`${url || "()"}\`); give it a real address or remove the link`, node.position, "link-empty");
+      } else if (url.startsWith("#")) {
+        const id = decodeURIComponent(url.slice(1));
+        if (!facts.anchors.has(id)) {
+          const near = [...facts.anchors].filter((a) => a.includes(id) || id.includes(a)).slice(0, 3);
+          report(file, "error", `Link to \`#${id}\` points to no heading or note${near.length ? `; did you mean ${near.map((n) => `\`#${n}\``).join(", ")}?` : ""}`, node.position, "link-anchor");
+        }
+      } else if (!isSafeLink(url)) {
+        report(file, "error", `Link target \`${truncate(url)}\` uses a forbidden protocol (${protocolOf(url) ?? "protocol-relative"}); it is removed. Allowed: http, https, mailto, tel`, node.position, "link-unsafe");
+      }
+    });
+    visit(tree, "image", (node) => {
+      const url = node.url.trim();
+      const protocol = protocolOf(url);
+      if (protocol === "http:" || protocol === "https:" || url.startsWith("//")) {
+        report(file, "error", `Remote image \`${truncate(url)}\` is not fetched (builds never reach the network); download it next to the document`, node.position, "image-remote");
+      } else if (protocol !== undefined || path.isAbsolute(url) || path.normalize(url).startsWith("..")) {
+        report(file, "error", `Image \`${truncate(url)}\` is outside the document's folder or uses a forbidden protocol; it is removed`, node.position, "image-unsafe");
+      }
+      if (!node.alt?.trim()) report(file, "warning", `Image \`${truncate(url)}\` has no alternative text`, node.position, "image-alt");
+    });
+  },
+};
+
+function textOf(node: { children: Array<{ type: string; value?: string }> }): string {
+  return node.children.map((c) => c.value ?? "").join("") || "(no text)";
+}
+
+function truncate(s: string): string {
+  return s.length > 60 ? `${s.slice(0, 57)}…` : s;
+}

@@ -1,0 +1,125 @@
+/**
+ * The `letterpress` command line. The only place that prints: diagnostics are reported once, in
+ * vfile-reporter style; a configuration mistake is one clear line; never a stack trace for user
+ * mistakes. Exit codes: 0 ok (warnings allowed), 1 errors in the input or the configuration.
+ */
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { reporter } from "vfile-reporter";
+import type { VFile } from "vfile";
+import { build } from "../build/build.ts";
+import { ConfigError } from "../errors.ts";
+import { hasErrors, loadDocument } from "../load.ts";
+import { parseFormats } from "../writers/index.ts";
+import { formatSize } from "../writers/html/index-page.ts";
+
+const USAGE = `Usage: letterpress <command> [options]
+
+Commands:
+  build [doc.md]    Build editions (default: every language and format) into dist/
+  check [doc.md]    Check the document, its data and translations; report problems
+
+Options:
+  --out DIR         Output folder (default: dist)
+  --lang LIST       Languages to build, comma-separated (default: all available)
+  --format LIST     Formats to build, comma-separated (default: all)
+  --quiet           Only report problems and the summary
+  -h, --help        Show this help
+
+The default document is source/open-letter.md.`;
+
+export interface Io {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+const defaultIo: Io = {
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+};
+
+/** Find the project root: the nearest folder above the document (or cwd) with a package.json. */
+function projectRoot(from: string): string {
+  let dir = path.resolve(from);
+  for (;;) {
+    if (existsSync(path.join(dir, "package.json"))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) return path.resolve(from);
+    dir = parent;
+  }
+}
+
+function report(files: readonly VFile[], io: Io): void {
+  const withMessages = files.filter((f) => f.messages.length > 0);
+  if (withMessages.length > 0) io.stderr(`${reporter(withMessages, { quiet: true })}\n`);
+}
+
+export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        out: { type: "string", default: "dist" },
+        lang: { type: "string" },
+        format: { type: "string" },
+        quiet: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (error) {
+    io.stderr(`letterpress: ${(error as Error).message}\n\n${USAGE}\n`);
+    return 1;
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    (values.help ? io.stdout : io.stderr)(`${USAGE}\n`);
+    return values.help ? 0 : 1;
+  }
+  const input = rest[0] ?? "source/open-letter.md";
+  const list = (s: string | undefined) => (s ? s.split(",").map((x) => x.trim()).filter(Boolean) : undefined);
+  try {
+    switch (command) {
+      case "check": {
+        const { files } = await loadDocument(input);
+        report(files, io);
+        const failed = hasErrors(files);
+        if (!failed && !values.quiet) io.stdout(`${input}: no errors\n`);
+        return failed ? 1 : 0;
+      }
+      case "build": {
+        const formats = parseFormats(list(values.format));
+        const result = await build({
+          input,
+          outDir: values.out,
+          root: projectRoot(path.dirname(input)),
+          ...(list(values.lang) ? { langs: list(values.lang)! } : {}),
+          formats,
+          onProgress: values.quiet
+            ? undefined
+            : (e) => io.stderr(`  ${e.path.padEnd(32)} ${formatSize(e.bytes).padStart(10)} ${Math.round(e.ms).toString().padStart(6)} ms\n`),
+        });
+        report(result.files, io);
+        if (!result.ok) {
+          io.stderr(`letterpress: build failed; ${values.out}/ was left unchanged\n`);
+          return 1;
+        }
+        const total = result.outputs.reduce((sum, o) => sum + o.bytes, 0);
+        io.stdout(`Built ${result.outputs.length} files (${formatSize(total)}) into ${values.out}/ in ${(result.ms / 1000).toFixed(2)} s\n`);
+        return 0;
+      }
+      default:
+        io.stderr(`letterpress: unknown command \`${command}\`\n\n${USAGE}\n`);
+        return 1;
+    }
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.stderr(`letterpress: error: ${error.message}${error.hint ? ` (${error.hint})` : ""}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * The words the writers add themselves ("Notes", "Back to reference 3", "Page 2 of 5" …).
+ * English is defined here; every other language comes from the edition's PO file, where each
+ * label is one entry with the msgctxt `label:<key>`.
+ */
+import type { Direction } from "../model.ts";
+
+/** English source strings. `{n}`-style placeholders are filled by the writers. */
+export const LABELS = {
+  notes: "Notes",
+  "back-to-reference": "Back to reference {n}",
+  "back-to-reference-again": "Back to reference {n} (occurrence {k})",
+  "note-reference": "Note {n}",
+  signatories: "Signatories",
+  organisations: "Organisations",
+  individuals: "Individuals",
+  "affiliations-note": "Affiliations listed for purposes of identification",
+  "count-and": "{organisations} and {individuals}",
+  "skip-to-content": "Skip to content",
+  "page-of": "Page {page} of {pages}",
+  contents: "Contents",
+  editions: "Editions",
+  "other-languages": "Other languages",
+  "unofficial-translation": "Unofficial translation. The English text is the authoritative version.",
+  "all-editions": "All editions of this document",
+  files: "Files",
+} as const;
+export type LabelKey = keyof typeof LABELS;
+
+/** Plural labels: English singular and plural. */
+export const PLURAL_LABELS = {
+  "count-organisations": ["{n} organisation", "{n} organisations"],
+  "count-individuals": ["{n} individual", "{n} individuals"],
+} as const;
+export type PluralLabelKey = keyof typeof PLURAL_LABELS;
+
+/** Gettext plural forms and the CLDR category each msgstr index stands for. */
+export const PLURAL_FORMS: Record<string, { header: string; categories: Intl.LDMLPluralRule[] }> = {
+  en: { header: "nplurals=2; plural=(n != 1);", categories: ["one", "other"] },
+  fr: { header: "nplurals=2; plural=(n > 1);", categories: ["one", "other"] },
+  es: { header: "nplurals=2; plural=(n != 1);", categories: ["one", "other"] },
+  ru: {
+    header: "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);",
+    categories: ["one", "few", "many"],
+  },
+  ar: {
+    header: "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5);",
+    categories: ["zero", "one", "two", "few", "many", "other"],
+  },
+  zh: { header: "nplurals=1; plural=0;", categories: ["other"] },
+};
+
+const RTL_LANGUAGES = new Set(["ar", "he", "fa", "ur", "ps", "yi", "dv", "ckb", "sd", "ug"]);
+
+export function directionOf(lang: string): Direction {
+  return RTL_LANGUAGES.has(lang.split("-")[0]!.toLowerCase()) ? "rtl" : "ltr";
+}
+
+/** The language's name in itself ("Français", "العربية", "中文"). */
+export function autonym(lang: string): string {
+  const name = new Intl.DisplayNames([lang], { type: "language" }).of(lang) ?? lang;
+  return name.charAt(0).toLocaleUpperCase(lang) + name.slice(1);
+}
+
+/** Replace `{name}` placeholders. */
+export function fill(template: string, params: Record<string, string | number> = {}): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in params ? String(params[key]) : whole));
+}
+
+/** Translations of labels for one language, as read from its PO file. */
+export interface LabelCatalog {
+  lang: string;
+  /** Singular labels by key. */
+  text: Partial<Record<LabelKey, string>>;
+  /** Plural labels by key: one msgstr per gettext plural index. */
+  plural: Partial<Record<PluralLabelKey, string[]>>;
+}
+
+/** Resolved labels for one edition. Untranslated labels fall back to English and say so. */
+export class Labels {
+  readonly lang: string;
+  readonly dir: Direction;
+  readonly languageName: string;
+  private readonly catalog: LabelCatalog | undefined;
+  private readonly rules: Intl.PluralRules;
+
+  constructor(lang: string, catalog?: LabelCatalog) {
+    this.lang = lang;
+    this.dir = directionOf(lang);
+    this.languageName = autonym(lang);
+    this.catalog = catalog;
+    this.rules = new Intl.PluralRules(lang);
+  }
+
+  /** The label text with placeholders filled. */
+  get(key: LabelKey, params?: Record<string, string | number>): string {
+    return fill(this.catalog?.text[key] ?? LABELS[key], params);
+  }
+
+  /** Whether `get(key)` is English standing in for a missing translation. */
+  isFallback(key: LabelKey): boolean {
+    return this.lang !== "en" && this.catalog?.text[key] === undefined;
+  }
+
+  /** A plural label for `n`, chosen with the language's CLDR plural rules. */
+  plural(key: PluralLabelKey, n: number): string {
+    const forms = this.catalog?.plural[key];
+    const categories = PLURAL_FORMS[this.lang.split("-")[0]!]?.categories;
+    if (forms && categories) {
+      const index = categories.indexOf(this.rules.select(n));
+      const chosen = forms[index >= 0 ? index : forms.length - 1];
+      if (chosen) return fill(chosen, { n: n.toLocaleString(this.lang) });
+    }
+    const english = PLURAL_LABELS[key][n === 1 ? 0 : 1];
+    return fill(english, { n });
+  }
+
+  /** "36 organisations and 6 individuals", localised. */
+  count(organisations: number, individuals: number): string {
+    if (individuals === 0) return this.plural("count-organisations", organisations);
+    if (organisations === 0) return this.plural("count-individuals", individuals);
+    return this.get("count-and", {
+      organisations: this.plural("count-organisations", organisations),
+      individuals: this.plural("count-individuals", individuals),
+    });
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * The document model every writer reads.
+ *
+ * A `Publication` is computed once per edition (language) by `transform/`: the transformed mdast
+ * tree plus the typed facts that writers must agree on (metadata, footnote numbering, anchor ids,
+ * headings, signatories, labels). Writers never re-derive any of these from the Markdown.
+ */
+import type { Root } from "mdast";
+import type { VFile } from "vfile";
+import type { Labels } from "./i18n/labels.ts";
+
+export type { Labels };
+
+/** The output formats Letterpress knows. Adding one means adding a writer to the registry. */
+export const FORMATS = ["html"] as const;
+export type Format = (typeof FORMATS)[number];
+
+/** Front matter of a Letterpress document, validated. */
+export interface Metadata {
+  /** Document title: the text of the single level-1 heading. */
+  title: string;
+  /** Short title for running heads and window titles. */
+  shortTitle: string;
+  /** BCP 47 language tag of the canonical source. */
+  lang: string;
+  subject?: string;
+  keywords: string[];
+  author: string;
+  addressee?: string;
+  /** As written in the front matter (`2019-11`, `2019-11-05`). */
+  date?: string;
+  /** Path of the signatories file relative to the document, if any. */
+  signatories?: string;
+}
+
+/** One footnote, numbered by the order of its first reference. */
+export interface Footnote {
+  /** 1-based number shown to readers in every format. */
+  number: number;
+  /** The label as written (`foaa-report`). */
+  label: string;
+  /** Normalised identifier (remark's, lower-case). */
+  identifier: string;
+  /** Anchor id of the note itself (`fn-1`). */
+  id: string;
+  /** Anchor ids of the references, in document order (`fnref-1`, `fnref-1-2`, …). */
+  refIds: string[];
+}
+
+/** A heading of the outline with its GitHub-compatible slug. */
+export interface Heading {
+  depth: number;
+  text: string;
+  id: string;
+}
+
+export interface Organisation {
+  name: string;
+  country?: string;
+  website?: string;
+}
+
+export interface Individual {
+  name: string;
+  /** Sort key (family name). */
+  family: string;
+  affiliation?: string;
+  country?: string;
+}
+
+export interface Signatories {
+  organisations: Organisation[];
+  individuals: Individual[];
+}
+
+/** Text direction of an edition. */
+export type Direction = "ltr" | "rtl";
+
+/** One language edition of a document: everything a writer needs, nothing it must compute. */
+export interface Publication {
+  /** Base name of the source file (`open-letter`), used for output file names. */
+  slug: string;
+  /** Language of this edition. */
+  lang: string;
+  dir: Direction;
+  /** Whether this edition is a translation of the canonical source. */
+  translated: boolean;
+  meta: Metadata;
+  /** Transformed mdast tree: footnote references carry `data.footnote`, headings `data.id`. */
+  tree: Root;
+  footnotes: Footnote[];
+  /** Footnotes by normalised identifier. */
+  footnoteByIdentifier: Map<string, Footnote>;
+  headings: Heading[];
+  /** Every anchor id that exists in the document (headings, notes, references, sections). */
+  anchors: Set<string>;
+  signatories?: Signatories;
+  labels: Labels;
+  /** Other editions of the same document, for language switchers. */
+  editions: EditionRef[];
+  /** Seconds since the epoch used for every date in the outputs (SOURCE_DATE_EPOCH). */
+  epoch: number;
+}
+
+export interface EditionRef {
+  lang: string;
+  /** The language's own name for itself ("Français"). */
+  name: string;
+  dir: Direction;
+}
+
+/** Context shared by all writers of one build (the warm browser lives here). */
+export interface WriterContext {
+  /** Project root: writers may read assets from node_modules below it, nothing else. */
+  root: string;
+  /** Lazily started resources shared between writers and editions (one browser per build). */
+  resources: SharedResources;
+  /** Where diagnostics of this edition go. */
+  file: VFile;
+}
+
+export interface SharedResources {
+  /** Resolve and cache a resource by key; disposed at the end of the build. */
+  get<T>(key: string, create: () => Promise<T>, dispose?: (value: T) => Promise<void>): Promise<T>;
+}
+
+/** A written output file, relative to the edition folder. */
+export interface Output {
+  path: string;
+  data: Uint8Array | string;
+}
+
+/** A writer turns a publication into one output file. */
+export interface Writer {
+  /** File extension of the output, without the dot. */
+  extension: string;
+  /** Human name for summaries. */
+  name: string;
+  write(pub: Publication, ctx: WriterContext): Promise<Output>;
+}

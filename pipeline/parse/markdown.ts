@@ -1,0 +1,62 @@
+/**
+ * Parse stage: Markdown (CommonMark + GFM) with YAML front matter into an mdast tree and
+ * validated metadata. Nothing here renders or checks content; see `check/`.
+ */
+import type { Root } from "mdast";
+import remarkFrontmatter from "remark-frontmatter";
+import remarkGfm from "remark-gfm";
+import remarkParse from "remark-parse";
+import { unified } from "unified";
+import type { VFile } from "vfile";
+import { z } from "zod";
+import { parseYaml, validateYaml } from "./yaml.ts";
+
+const processor = unified().use(remarkParse).use(remarkFrontmatter, ["yaml"]).use(remarkGfm).freeze();
+
+/** Front matter as written by authors (kebab-case keys). Unknown keys are errors. */
+export const frontMatterSchema = z.strictObject({
+  lang: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, "`lang` must be a BCP 47 language tag such as `en` or `fr`"),
+  title: z.string().min(1).optional(),
+  "short-title": z.string().min(1).optional(),
+  subject: z.string().min(1).optional(),
+  keywords: z.array(z.string().min(1)).optional(),
+  author: z.string().min(1).optional(),
+  addressee: z.string().min(1).optional(),
+  date: z
+    .union([z.string(), z.date()])
+    .transform((d) => (d instanceof Date ? d.toISOString().slice(0, 10) : d))
+    .refine((d) => /^\d{4}(-\d{2}(-\d{2})?)?$/.test(d), "`date` must be YYYY, YYYY-MM or YYYY-MM-DD")
+    .optional(),
+  signatories: z.string().min(1).optional(),
+});
+export type FrontMatter = z.infer<typeof frontMatterSchema>;
+
+export interface ParsedDocument {
+  tree: Root;
+  frontMatter: FrontMatter | undefined;
+}
+
+/** Parse a Markdown vfile. Front-matter problems are reported on `file`. */
+export function parseMarkdown(file: VFile): ParsedDocument {
+  const tree = processor.parse(file) as Root;
+  let frontMatter: FrontMatter | undefined;
+  const first = tree.children[0];
+  if (first?.type === "yaml") {
+    const lineOffset = first.position ? first.position.start.line : 0;
+    const source = parseYaml(first.value, file, "front-matter", lineOffset);
+    if (source) frontMatter = validateYaml(source, frontMatterSchema, file, "front-matter", "letterpress");
+    tree.children.shift();
+  } else {
+    file.message("Missing YAML front matter (at least `lang:`)", {
+      place: { line: 1, column: 1 },
+      ruleId: "front-matter",
+      source: "letterpress",
+    }).fatal = true;
+  }
+  return { tree, frontMatter };
+}
+
+/** Parse a fragment of inline Markdown (used for translated segments). */
+export function parseFragment(markdown: string): Root {
+  return processor.parse(markdown) as Root;
+}

@@ -1,0 +1,111 @@
+/**
+ * Fonts shipped as npm packages (@fontsource), so no output depends on the fonts of the machine
+ * that builds or opens it. Only the unicode-range slices that the text actually uses are loaded,
+ * which keeps a Chinese edition's embedded fonts to the characters it contains.
+ *
+ * All faces are TrueType-outline WOFF2 (Google Fonts builds): Chromium embeds them in PDFs as
+ * CID TrueType with ToUnicode maps, never as Type 3.
+ */
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import path from "node:path";
+
+const require = createRequire(import.meta.url);
+
+export interface FontFace {
+  family: string;
+  style: "normal" | "italic";
+  weight: number;
+  /** Absolute path of the woff2 file. */
+  file: string;
+  ranges: Array<[number, number]>;
+}
+
+/** Font stacks per script: the serif family for Latin/Cyrillic, and script companions. */
+export const FAMILIES = {
+  latin: { pkg: "@fontsource/noto-serif", family: "Noto Serif", css: ["400.css", "700.css", "400-italic.css", "700-italic.css"] },
+  arabic: { pkg: "@fontsource/noto-naskh-arabic", family: "Noto Naskh Arabic", css: ["400.css", "700.css"] },
+  cjk: { pkg: "@fontsource/noto-serif-sc", family: "Noto Serif SC", css: ["400.css", "700.css"] },
+} as const;
+
+/** The CSS font-family list used by every writer that renders with Chromium. */
+export const FONT_STACK = `"Noto Serif", "Noto Naskh Arabic", "Noto Serif SC", serif`;
+
+let catalogue: Promise<FontFace[]> | undefined;
+
+/** Every face of every family, parsed once per process from the packages' CSS. */
+export function allFaces(): Promise<FontFace[]> {
+  catalogue ??= (async () => {
+    const faces: FontFace[] = [];
+    for (const { pkg, css } of Object.values(FAMILIES)) {
+      const dir = path.dirname(require.resolve(`${pkg}/package.json`));
+      for (const name of css) faces.push(...parseFontFaces(await readFile(path.join(dir, name), "utf8"), dir));
+    }
+    return faces;
+  })();
+  return catalogue;
+}
+
+export function parseFontFaces(css: string, dir: string): FontFace[] {
+  const faces: FontFace[] = [];
+  for (const block of css.matchAll(/@font-face\s*{([^}]*)}/g)) {
+    const body = block[1]!;
+    const get = (prop: string) => new RegExp(`${prop}:\\s*([^;]+);`).exec(body)?.[1]?.trim();
+    const src = /url\(([^)]+\.woff2)\)/.exec(body)?.[1];
+    if (!src) continue;
+    const ranges = (get("unicode-range") ?? "U+0-10FFFF").split(",").map((r): [number, number] => {
+      const [a, b] = r.trim().replace(/^U\+/i, "").split("-");
+      return [parseInt(a!, 16), parseInt(b ?? a!, 16)];
+    });
+    faces.push({
+      family: (get("font-family") ?? "").replace(/['"]/g, ""),
+      style: get("font-style") === "italic" ? "italic" : "normal",
+      weight: Number(get("font-weight") ?? 400),
+      file: path.join(dir, src.replace(/^\.\//, "")),
+      ranges,
+    });
+  }
+  return faces;
+}
+
+/**
+ * The faces the text needs. Families are tried in stack order and a character is served by the
+ * first family that covers it, so Latin quotes do not pull in CJK slices.
+ */
+export async function facesFor(text: string): Promise<FontFace[]> {
+  let uncovered = new Set<number>();
+  for (const ch of text) uncovered.add(ch.codePointAt(0)!);
+  const faces = await allFaces();
+  const chosen: FontFace[] = [];
+  for (const { family } of Object.values(FAMILIES)) {
+    const own = faces.filter((f) => f.family === family);
+    const covers = (face: FontFace, cp: number) => face.ranges.some(([lo, hi]) => cp >= lo && cp <= hi);
+    const needed = [...uncovered];
+    chosen.push(...own.filter((face) => needed.some((cp) => covers(face, cp))));
+    uncovered = new Set(needed.filter((cp) => !own.some((face) => covers(face, cp))));
+  }
+  return chosen;
+}
+
+const fileCache = new Map<string, Promise<string>>();
+
+/** `@font-face` rules with the font data inlined as data: URLs (for self-contained HTML). */
+export async function inlineFontFaceCss(text: string): Promise<string> {
+  const faces = await facesFor(text);
+  const rules = await Promise.all(
+    faces.map(async (face) => {
+      let data = fileCache.get(face.file);
+      if (!data) {
+        data = readFile(face.file).then((b) => b.toString("base64"));
+        fileCache.set(face.file, data);
+      }
+      return fontFaceRule(face, `data:font/woff2;base64,${await data}`);
+    }),
+  );
+  return rules.join("\n");
+}
+
+export function fontFaceRule(face: FontFace, url: string): string {
+  const range = face.ranges.map(([a, b]) => (a === b ? `U+${a.toString(16)}` : `U+${a.toString(16)}-${b.toString(16)}`)).join(",");
+  return `@font-face{font-family:"${face.family}";font-style:${face.style};font-weight:${face.weight};font-display:block;src:url(${url}) format("woff2");unicode-range:${range}}`;
+}

@@ -1,0 +1,153 @@
+/**
+ * mdast → hast for every writer that renders HTML (HTML, EPUB, PDF). The body is converted with
+ * mdast-util-to-hast; the parts that depend on the publication's facts (footnote references and
+ * notes, the signatory list, fallback language spans) are rendered here from the model, with a
+ * per-format strategy for how notes appear.
+ */
+import type { Element, ElementContent, Root as HastRoot } from "hast";
+import { h } from "hastscript";
+import type { FootnoteDefinition, Nodes, Root } from "mdast";
+import { toHast, type Handler, type State } from "mdast-util-to-hast";
+import { visit } from "unist-util-visit";
+import type { Footnote, Publication } from "../../model.ts";
+import type { FootnoteRefData } from "../../transform/nodes.ts";
+
+/** How a format shows footnote references and notes. */
+export interface NoteStrategy {
+  /** The element standing at the point of reference. */
+  reference(note: Footnote, ref: FootnoteRefData, pub: Publication, content: () => ElementContent[]): ElementContent;
+  /** Elements appended after the body (the notes section), if any. */
+  notes?(pub: Publication, rendered: Array<{ note: Footnote; content: ElementContent[] }>): ElementContent[];
+}
+
+/** Definitions of the edition's tree by identifier. */
+export function definitionsOf(tree: Root): Map<string, FootnoteDefinition> {
+  const map = new Map<string, FootnoteDefinition>();
+  visit(tree, "footnoteDefinition", (node) => {
+    if (!map.has(node.identifier)) map.set(node.identifier, node);
+  });
+  return map;
+}
+
+/** Render the publication's body. Returns the article content and the notes. */
+export function renderBody(pub: Publication, strategy: NoteStrategy): { body: ElementContent[]; notes: ElementContent[] } {
+  const definitions = definitionsOf(pub.tree);
+  const renderDefinition = (note: Footnote): ElementContent[] => {
+    const definition = definitions.get(note.identifier);
+    if (!definition) return [];
+    return convert({ type: "root", children: definition.children });
+  };
+
+  const handlers: Record<string, Handler> = {
+    footnoteReference(_state: State, node: Nodes) {
+      const ref = (node.data as { footnote?: FootnoteRefData } | undefined)?.footnote;
+      const note = ref ? pub.footnotes[ref.number - 1] : undefined;
+      if (!ref || !note) return undefined;
+      return strategy.reference(note, ref, pub, () => renderDefinition(note));
+    },
+    footnoteDefinition() {
+      return undefined;
+    },
+    signatories() {
+      return signatoriesSection(pub);
+    },
+    text(state: State, node: Nodes) {
+      const value = (node as { value: string }).value;
+      const fallback = node.data?.fallbackLang;
+      const text = { type: "text" as const, value };
+      if (!fallback) return text;
+      return h("span", { lang: fallback, dir: "auto" }, value);
+    },
+  };
+
+  function convert(tree: Root): ElementContent[] {
+    const hast = toHast(tree, { handlers, clobberPrefix: "" }) as HastRoot | Element;
+    return (hast.type === "root" ? hast.children : [hast]) as ElementContent[];
+  }
+
+  const body = convert(pub.tree);
+  const notes = strategy.notes?.(pub, pub.footnotes.map((note) => ({ note, content: renderDefinition(note) }))) ?? [];
+  // A document with a signatories file but no marker gets the list at the end.
+  if (pub.signatories && !hasSignatoriesNode(pub.tree)) body.push(signatoriesSection(pub));
+  return { body, notes };
+}
+
+function hasSignatoriesNode(tree: Root): boolean {
+  return tree.children.some((n) => n.type === "signatories");
+}
+
+/** The signatory list: counts, organisations, individuals with affiliations. */
+export function signatoriesSection(pub: Publication): Element {
+  const list = pub.signatories;
+  const labels = pub.labels;
+  if (!list) return h("section", { id: "signatories" });
+  const lang = (key: Parameters<typeof labels.get>[0]) => (labels.isFallback(key) ? { lang: "en" } : {});
+  return h("section", { id: "signatories", className: ["signatories"], ariaLabelledBy: "signatories-label" }, [
+    h("h2", { id: "signatories-label", ...lang("signatories") }, labels.get("signatories")),
+    h("p", { className: ["count"] }, labels.count(list.organisations.length, list.individuals.length)),
+    list.organisations.length > 0
+      ? h("h3", { id: "organisations-label", ...lang("organisations") }, labels.get("organisations"))
+      : undefined,
+    list.organisations.length > 0
+      ? h(
+          "ul",
+          { className: ["organisations"], ariaLabelledBy: "organisations-label" },
+          list.organisations.map((o) => h("li", { dir: "auto" }, o.name)),
+        )
+      : undefined,
+    list.individuals.length > 0
+      ? h("h3", { id: "individuals-label", ...lang("individuals") }, labels.get("individuals"))
+      : undefined,
+    list.individuals.length > 0
+      ? h("p", { className: ["affiliations-note"], ...lang("affiliations-note") }, `(${labels.get("affiliations-note")})`)
+      : undefined,
+    list.individuals.length > 0
+      ? h(
+          "ul",
+          { className: ["individuals"], ariaLabelledBy: "individuals-label" },
+          list.individuals.map((i) => {
+            const line = i.affiliation ?? i.country;
+            return h("li", { dir: "auto" }, [
+              h("span", { className: ["name"] }, i.name),
+              ...(line ? [h("span", { className: ["affiliation"] }, line)] : []),
+            ]);
+          }),
+        )
+      : undefined,
+  ].filter((x): x is Element => x !== undefined));
+}
+
+/** Back-links from a note to each of its references, labelled for screen readers. */
+export function backLinks(pub: Publication, note: Footnote, extra: Record<string, unknown> = {}): Element[] {
+  return note.refIds.map((refId, i) =>
+    h(
+      "a",
+      {
+        href: `#${refId}`,
+        className: ["backref"],
+        role: "doc-backlink",
+        ariaLabel:
+          i === 0
+            ? pub.labels.get("back-to-reference", { n: note.number })
+            : pub.labels.get("back-to-reference-again", { n: note.number, k: i + 1 }),
+        ...extra,
+      },
+      i === 0 ? "↩" : ["↩", h("sup", String(i + 1))],
+    ),
+  );
+}
+
+/** Append inline content to the last paragraph of a note (or as a new paragraph). */
+export function appendToLastParagraph(content: ElementContent[], extra: ElementContent[]): ElementContent[] {
+  const copy = [...content];
+  for (let i = copy.length - 1; i >= 0; i--) {
+    const node = copy[i]!;
+    if (node.type === "element" && node.tagName === "p") {
+      copy[i] = { ...node, children: [...node.children, { type: "text", value: " " }, ...extra] };
+      return copy;
+    }
+    if (node.type === "element") break;
+  }
+  copy.push(h("p", extra));
+  return copy;
+}

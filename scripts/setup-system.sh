@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Letterpress uses: Chromium (HTML checks, PDF rendering), Java for
+# the Nu HTML checker and EPUBCheck, poppler/qpdf (PDF read-back), gettext (msgfmt -c),
+# LibreOffice and pandoc (DOCX read-back). Needs root (or sudo) and apt; skips what is installed.
+set -euo pipefail
+packages=(chromium default-jre-headless epubcheck poppler-utils qpdf gettext pandoc libreoffice-writer-nogui fonts-noto-core)
+missing=()
+for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if ((${#missing[@]} == 0)); then exit 0; fi
+if ! command -v apt-get >/dev/null; then
+  echo "setup: please install: ${missing[*]}" >&2
+  exit 1
+fi
+sudo=""
+if [[ $(id -u) != 0 ]]; then sudo="sudo"; fi
+echo "setup: installing ${missing[*]}" >&2
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,73 @@
+/** The command line as a user meets it: exit codes, located messages, dist/ kept on failure. */
+import { execFile } from "node:child_process";
+import { readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { cli, FRONT, hashTree, letterCopy, project, ROOT } from "./helpers.ts";
+
+const run = promisify(execFile);
+
+describe("letterpress CLI", () => {
+  it("check reports no errors on the bundled letter (one known warning)", async () => {
+    const result = await cli(["check", path.join(ROOT, "source/open-letter.md")]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/37:61\s+warning\s+UN document symbol `A\/C\.3\/74\/L\/11\/Rev\.1`.*un-symbol/);
+    expect(result.stderr).toContain("1 warning");
+  });
+
+  it("runs as a real process through the bin launcher", async () => {
+    const dir = await project({ "doc.md": `${FRONT}Text[^x].\n` });
+    const result = await run(process.execPath, [path.join(ROOT, "bin/letterpress.js"), "check", "doc.md"], { cwd: dir }).catch((e) => e);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("doc.md");
+    expect(result.stderr).toMatch(/7:5\s+error\s+Footnote reference `\[\^x\]` has no definition/);
+    expect(result.stderr).not.toMatch(/at .*\.ts:\d+/); // no stack trace
+  });
+
+  it("a failed build exits 1 and leaves dist/ byte-identical", async () => {
+    const dir = await letterCopy();
+    const out = path.join(dir, "dist");
+    const doc = path.join(dir, "source/open-letter.md");
+    expect((await cli(["build", doc, "--out", out, "--format", "html", "--quiet"])).code).toBe(0);
+    const before = await hashTree(out);
+    const text = await readFile(doc, "utf8");
+    await writeFile(doc, text.replace("[^draft-articles] The Draft", "[^no-such-note] The Draft"));
+    const result = await cli(["build", doc, "--out", out, "--format", "html", "--quiet"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/open-letter\.md\n\d+:\d+\s+error\s+Footnote reference `\[\^no-such-note\]`/);
+    expect(result.stderr).toContain("left unchanged");
+    expect(await hashTree(out)).toEqual(before);
+  });
+
+  it("builds are byte-identical for the same SOURCE_DATE_EPOCH", async () => {
+    const dir = await letterCopy();
+    const doc = path.join(dir, "source/open-letter.md");
+    process.env.SOURCE_DATE_EPOCH = "1573603200";
+    try {
+      await cli(["build", doc, "--out", path.join(dir, "a"), "--format", "html", "--quiet"]);
+      await cli(["build", doc, "--out", path.join(dir, "b"), "--format", "html", "--quiet"]);
+    } finally {
+      delete process.env.SOURCE_DATE_EPOCH;
+    }
+    expect(await hashTree(path.join(dir, "a"))).toEqual(await hashTree(path.join(dir, "b")));
+  });
+
+  it("an unwritable output folder is one clear error", async () => {
+    // A file where a folder should be fails even for root (CI runs as root).
+    const dir = await project({ "doc.md": `${FRONT}Text.\n`, "blocker": "not a folder" });
+    const result = await cli(["build", path.join(dir, "doc.md"), "--out", path.join(dir, "blocker", "dist"), "--format", "html"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^letterpress: error: Cannot write the output folder .*blocker\/dist \((ENOTDIR|EEXIST)\) \(choose another folder/);
+  });
+
+  it("rejects unknown formats, languages and commands with one line", async () => {
+    expect((await cli(["build", "--format", "pdfx"])).stderr).toBe("letterpress: error: Unknown format `pdfx`; choose from html\n");
+    const lang = await cli(["build", path.join(ROOT, "source/open-letter.md"), "--lang", "xx", "--out", "/tmp/never"]);
+    expect(lang.code).toBe(1);
+    expect(lang.stderr).toContain("letterpress: error: No edition in `xx`");
+    expect((await cli(["frobnicate"])).code).toBe(1);
+    const missing = await cli(["check", "/nonexistent/doc.md"]);
+    expect(missing.stderr).toBe("letterpress: error: Cannot find /nonexistent/doc.md\n");
+  });
+});

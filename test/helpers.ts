@@ -1,0 +1,55 @@
+/** Shared test helpers: temporary projects, running the CLI, hashing folders. */
+import { createHash } from "node:crypto";
+import { cp, mkdtemp, readdir, readFile, writeFile, mkdir } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { main } from "../pipeline/cli/main.ts";
+
+export const ROOT = path.resolve(import.meta.dirname, "..");
+export const LETTER = path.join(ROOT, "source/open-letter.md");
+
+export async function tempDir(prefix = "letterpress-test-"): Promise<string> {
+  return mkdtemp(path.join(os.tmpdir(), prefix));
+}
+
+/** Run the CLI in-process; returns exit code and captured output. */
+export async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  return { code, stdout, stderr };
+}
+
+/** Write files into a fresh temporary folder: `{ "doc.md": "..." }`. */
+export async function project(files: Record<string, string | Uint8Array>): Promise<string> {
+  const dir = await tempDir();
+  for (const [name, content] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
+    await writeFile(path.join(dir, name), content);
+  }
+  return dir;
+}
+
+/** A copy of the bundled letter's sources in a temporary folder. */
+export async function letterCopy(): Promise<string> {
+  const dir = await tempDir();
+  await cp(path.join(ROOT, "source"), path.join(dir, "source"), { recursive: true });
+  return dir;
+}
+
+/** sha256 of every file below `dir`, by relative path. */
+export async function hashTree(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  const walk = async (d: string) => {
+    for (const entry of await readdir(d, { withFileTypes: true })) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) await walk(full);
+      else out[path.relative(dir, full)] = createHash("sha256").update(await readFile(full)).digest("hex");
+    }
+  };
+  await walk(dir);
+  return out;
+}
+
+/** Minimal valid document front matter. */
+export const FRONT = "---\nlang: en\n---\n\n# Title\n\n";
