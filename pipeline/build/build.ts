@@ -7,6 +7,7 @@ import type { VFile } from "vfile";
 import { ConfigError } from "../errors.ts";
 import { hasErrors, loadDocument } from "../load.ts";
 import type { Format, Output, Publication } from "../model.ts";
+import { loadEditions, translationLanguages } from "../i18n/translations.ts";
 import { createPublication } from "../transform/publication.ts";
 import { writers } from "../writers/index.ts";
 import { renderIndexPage, type IndexEntry } from "../writers/html/index-page.ts";
@@ -24,6 +25,8 @@ export interface BuildOptions {
   /** Languages to build; default: the source language and every translation. */
   langs?: readonly string[];
   formats: readonly Format[];
+  /** Untranslated or fuzzy segments are errors instead of warnings. */
+  strict?: boolean;
   env?: NodeJS.ProcessEnv;
   /** Called as outputs are written (the CLI prints progress). */
   onProgress?: (event: ProgressEvent) => void;
@@ -63,18 +66,29 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const { doc, files } = await loadDocument(options.input);
   if (!doc || hasErrors(files)) return { ok: false, files, outputs: [], ms: performance.now() - started };
 
-  const available = availableLanguages(doc.meta.lang, []);
+  const available = availableLanguages(doc.meta.lang, await translationLanguages(options.root, doc.slug));
   const langs = options.langs && options.langs.length > 0 ? [...options.langs] : available;
   for (const lang of langs) {
     if (!available.includes(lang)) {
-      throw new ConfigError(`No edition in \`${lang}\`: available languages are ${available.join(", ")}`);
+      throw new ConfigError(`No edition in \`${lang}\`: available languages are ${available.join(", ")}`, {
+        hint: `start one with \`letterpress translations update --lang ${lang}\``,
+      });
     }
   }
   const epoch = resolveEpoch(doc.path, options.env);
-  const publications: Publication[] = langs.map((lang) =>
-    createPublication(doc, { lang, languages: available, epoch }),
-  );
-  const editionFiles = new Map<string, VFile>(publications.map((p) => [p.lang, doc.file]));
+  const translated = await loadEditions(doc, options.root, langs.filter((l) => l !== doc.meta.lang), { strict: options.strict ?? false });
+  files.push(...translated.map((t) => t.file));
+  if (hasErrors(files)) return { ok: false, files, outputs: [], ms: performance.now() - started };
+  const editionFiles = new Map<string, VFile>([[doc.meta.lang, doc.file], ...translated.map((t): [string, VFile] => [t.lang, t.file])]);
+  const publications: Publication[] = langs.map((lang) => {
+    const overlay = translated.find((t) => t.lang === lang)?.overlay;
+    return createPublication(doc, {
+      lang,
+      languages: available,
+      epoch,
+      ...(overlay ? { tree: overlay.tree, meta: overlay.meta, catalog: overlay.catalog } : {}),
+    });
+  });
 
   const partial = langs.length < available.length || options.formats.length < Object.keys(writers).length;
   const staging = await Staging.open(options.outDir, partial);

@@ -11,19 +11,23 @@ import type { VFile } from "vfile";
 import { build } from "../build/build.ts";
 import { ConfigError } from "../errors.ts";
 import { hasErrors, loadDocument } from "../load.ts";
+import { loadEditions, translationLanguages, updateTranslations } from "../i18n/translations.ts";
 import { parseFormats } from "../writers/index.ts";
 import { formatSize } from "../writers/html/index-page.ts";
 
 const USAGE = `Usage: letterpress <command> [options]
 
 Commands:
-  build [doc.md]    Build editions (default: every language and format) into dist/
-  check [doc.md]    Check the document, its data and translations; report problems
+  build [doc.md]                 Build editions (default: every language and format) into dist/
+  check [doc.md]                 Check the document, its data and translations; report problems
+  translations update [doc.md]   Write translations/<slug>.pot; create or merge translations/<lang>/<slug>.po
+  translations status [doc.md]   Per language: translated, fuzzy, untranslated, obsolete (exit 1 if incomplete)
 
 Options:
   --out DIR         Output folder (default: dist)
   --lang LIST       Languages to build, comma-separated (default: all available)
   --format LIST     Formats to build, comma-separated (default: all)
+  --strict          Untranslated or fuzzy segments are errors, not warnings
   --quiet           Only report problems and the summary
   -h, --help        Show this help
 
@@ -66,6 +70,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         lang: { type: "string" },
         format: { type: "string" },
         quiet: { type: "boolean", default: false },
+        strict: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -79,12 +84,18 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     (values.help ? io.stdout : io.stderr)(`${USAGE}\n`);
     return values.help ? 0 : 1;
   }
+  const sub = command === "translations" ? rest.shift() : undefined;
   const input = rest[0] ?? "source/open-letter.md";
   const list = (s: string | undefined) => (s ? s.split(",").map((x) => x.trim()).filter(Boolean) : undefined);
   try {
     switch (command) {
       case "check": {
-        const { files } = await loadDocument(input);
+        const { doc, files } = await loadDocument(input);
+        if (doc) {
+          const root = projectRoot(path.dirname(input));
+          const langs = await translationLanguages(root, doc.slug);
+          for (const edition of await loadEditions(doc, root, langs, { strict: values.strict })) files.push(edition.file);
+        }
         report(files, io);
         const failed = hasErrors(files);
         if (!failed && !values.quiet) io.stdout(`${input}: no errors\n`);
@@ -98,6 +109,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
           root: projectRoot(path.dirname(input)),
           ...(list(values.lang) ? { langs: list(values.lang)! } : {}),
           formats,
+          strict: values.strict,
           onProgress: values.quiet
             ? undefined
             : (e) => io.stderr(`  ${e.path.padEnd(32)} ${formatSize(e.bytes).padStart(10)} ${Math.round(e.ms).toString().padStart(6)} ms\n`),
@@ -111,6 +123,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         io.stdout(`Built ${result.outputs.length} files (${formatSize(total)}) into ${values.out}/ in ${(result.ms / 1000).toFixed(2)} s\n`);
         return 0;
       }
+      case "translations":
+        return await translationsCommand(sub, input, list(values.lang) ?? [], values.strict, io);
       default:
         io.stderr(`letterpress: unknown command \`${command}\`\n\n${USAGE}\n`);
         return 1;
@@ -121,5 +135,52 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       return 1;
     }
     throw error;
+  }
+}
+
+async function translationsCommand(sub: string | undefined, input: string, langs: string[], strict: boolean, io: Io): Promise<number> {
+  const { doc, files } = await loadDocument(input);
+  if (!doc || hasErrors(files)) {
+    report(files, io);
+    return 1;
+  }
+  const root = projectRoot(path.dirname(input));
+  switch (sub) {
+    case "update": {
+      const result = await updateTranslations(doc, root, langs);
+      io.stdout(`Wrote ${path.relative(process.cwd(), result.pot)}\n`);
+      for (const f of result.files) {
+        io.stdout(`${f.created ? "Created" : "Updated"} ${path.relative(process.cwd(), f.path)}: ${f.stats.translated} translated, ${f.stats.fuzzy} fuzzy, ${f.stats.untranslated} untranslated, ${f.stats.obsolete} obsolete\n`);
+      }
+      return 0;
+    }
+    case "status": {
+      const all = await translationLanguages(root, doc.slug);
+      const editions = await loadEditions(doc, root, langs.length ? langs : all, { strict });
+      const rows = editions.map((e) => {
+        const s = e.overlay?.stats;
+        const errors = e.file.messages.filter((m) => m.fatal).length;
+        return { lang: e.lang, s, errors };
+      });
+      const header = "language  translated   fuzzy  untranslated  obsolete  errors";
+      io.stdout(`${header}\n`);
+      let complete = true;
+      for (const { lang, s, errors } of rows) {
+        if (!s) {
+          io.stdout(`${lang.padEnd(8)}  (unreadable: see messages)\n`);
+          complete = false;
+          continue;
+        }
+        const pct = s.total ? Math.floor((s.translated / s.total) * 1000) / 10 : 100;
+        io.stdout(`${lang.padEnd(8)}  ${`${s.translated}/${s.total} ${pct}%`.padStart(14)} ${String(s.fuzzy).padStart(6)} ${String(s.untranslated).padStart(13)} ${String(s.obsolete).padStart(9)} ${String(errors).padStart(7)}\n`);
+        if (s.translated !== s.total || s.obsolete > 0 || errors > 0) complete = false;
+      }
+      const problems = editions.map((e) => e.file).filter((f) => f.messages.some((m) => m.fatal));
+      if (problems.length) report(problems, io);
+      return complete ? 0 : 1;
+    }
+    default:
+      io.stderr(`letterpress: \`translations\` needs \`update\` or \`status\`\n`);
+      return 1;
   }
 }

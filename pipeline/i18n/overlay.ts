@@ -1,0 +1,231 @@
+/**
+ * Overlay: an edition's tree is the canonical tree with translated segments swapped in. Structure
+ * (footnote numbers and ids, anchors, link targets, signatories) always comes from the canonical
+ * tree; a translation that drops, adds or changes a footnote reference, link target or UN symbol
+ * is an error located at its PO line, and that segment falls back to English. Untranslated and
+ * fuzzy entries fall back to English too, marked with the source language so screen readers
+ * switch voice.
+ */
+import type { FootnoteReference, Image, Nodes, Paragraph, PhrasingContent, Root } from "mdast";
+import { toString } from "mdast-util-to-string";
+import { visit } from "unist-util-visit";
+import type { VFile } from "vfile";
+import { CANDIDATE } from "../check/rules/un-symbols.ts";
+import type { LoadedDocument } from "../load.ts";
+import { parseFragment } from "../parse/markdown.ts";
+import { sanitize } from "../transform/sanitize.ts";
+import { LABELS, PLURAL_LABELS, type LabelCatalog, type LabelKey, type PluralLabelKey } from "./labels.ts";
+import type { PoEntry, PoFile } from "./po.ts";
+import type { Segment } from "./segments.ts";
+
+export interface OverlayOptions {
+  /** Fallbacks (untranslated, fuzzy) are errors instead of warnings. */
+  strict?: boolean;
+}
+
+export interface Overlay {
+  tree: Root;
+  meta: { title?: string; shortTitle?: string; subject?: string; addressee?: string };
+  catalog: LabelCatalog;
+  /** Segment counts, for status reports. */
+  stats: TranslationStats;
+}
+
+export interface TranslationStats {
+  total: number;
+  translated: number;
+  fuzzy: number;
+  untranslated: number;
+  obsolete: number;
+}
+
+/** Count entries of a PO file against the current segments. */
+export function statsOf(segments: readonly Segment[], po: PoFile): TranslationStats {
+  const entries = new Map(po.entries.filter((e) => !e.obsolete).map((e) => [e.context, e]));
+  const stats: TranslationStats = { total: segments.length, translated: 0, fuzzy: 0, untranslated: 0, obsolete: po.entries.filter((e) => e.obsolete).length };
+  for (const s of segments) {
+    const e = entries.get(s.context);
+    if (!e || e.msgid !== s.source || e.msgstr.every((m) => m === "")) stats.untranslated++;
+    else if (e.fuzzy) stats.fuzzy++;
+    else stats.translated++;
+  }
+  return stats;
+}
+
+export function applyOverlay(
+  doc: LoadedDocument,
+  segments: readonly Segment[],
+  po: PoFile,
+  lang: string,
+  file: VFile,
+  options: OverlayOptions = {},
+): Overlay {
+  const tree = structuredClone(doc.tree);
+  // Segment nodes of the clone, found by walking the clone in the same order as the original.
+  const cloneOf = mapClone(doc.tree, tree);
+  const entries = new Map(po.entries.filter((e) => !e.obsolete).map((e) => [e.context, e]));
+  const sourceLang = doc.meta.lang;
+  const fallback = options.strict ? "error" : "warning";
+  const say = (entry: PoEntry | undefined, severity: "error" | "warning", reason: string, ruleId: string) => {
+    const m = file.message(reason, { place: { line: entry?.line || 1, column: 1 }, ruleId, source: "translations" });
+    m.fatal = severity === "error";
+  };
+
+  const meta: Overlay["meta"] = {};
+  const catalog: LabelCatalog = { lang, text: {}, plural: {} };
+  for (const segment of segments) {
+    const entry = entries.get(segment.context);
+    const translated = entry && entry.msgid === segment.source && entry.msgstr.some((m) => m.trim() !== "");
+    if (!translated || entry.fuzzy) {
+      if (!entry || entry.msgid !== segment.source || !translated) {
+        say(entry, fallback, `\`${segment.context}\` is not translated; the English text is used`, "translation-untranslated");
+      } else {
+        say(entry, fallback, `\`${segment.context}\` is fuzzy (the English changed); the English text is used until it is reviewed`, "translation-fuzzy");
+      }
+      if (segment.node) markFallback(cloneOf.get(segment.node), sourceLang);
+      continue;
+    }
+    const msgstr = entry.msgstr.map((m) => m.trim());
+    switch (segment.kind) {
+      case "label":
+        if (!sameSet(placeholders(segment.source), placeholders(msgstr[0]!))) {
+          say(entry, "error", `Translation of \`${segment.context}\` must keep the placeholders ${placeholders(segment.source).join(", ") || "(none)"}`, "translation-placeholder");
+        } else catalog.text[segment.context.slice("label/".length) as LabelKey] = msgstr[0]!;
+        break;
+      case "plural":
+        if (msgstr.some((m) => !m.includes("{n}"))) {
+          say(entry, "error", `Every plural form of \`${segment.context}\` must keep {n}`, "translation-placeholder");
+        } else catalog.plural[segment.context.slice("label/".length) as PluralLabelKey] = msgstr;
+        break;
+      case "meta": {
+        const key = segment.context.slice("meta/".length);
+        if (key === "short-title") meta.shortTitle = msgstr[0]!;
+        else if (key === "subject") meta.subject = msgstr[0]!;
+        else if (key === "addressee") meta.addressee = msgstr[0]!;
+        break;
+      }
+      case "alt": {
+        const image = cloneOf.get(segment.node!) as Image | undefined;
+        if (image) image.alt = msgstr[0]!;
+        break;
+      }
+      case "block": {
+        const target = cloneOf.get(segment.node!) as { children: PhrasingContent[] } | undefined;
+        if (!target) break;
+        const children = parseInline(msgstr[0]!, doc);
+        const problem = children ? compareStructure(target.children, children) : "it is not inline Markdown (a single paragraph)";
+        if (problem || !children) {
+          say(entry, "error", `Translation of \`${segment.context}\` ${problem}; the English text is used`, "translation-structure");
+          markFallback(target as Nodes, sourceLang);
+          break;
+        }
+        transferReferences(target.children, children);
+        target.children = children;
+        break;
+      }
+    }
+  }
+  for (const entry of po.entries.filter((e) => e.obsolete)) {
+    say(entry, "warning", `Obsolete entry \`${entry.context}\` (no longer in the source); remove it or run \`letterpress translations update\``, "translation-obsolete");
+  }
+  for (const entry of po.entries.filter((e) => !e.obsolete && !segments.some((s) => s.context === e.context))) {
+    say(entry, "warning", `Entry \`${entry.context}\` matches nothing in the source; run \`letterpress translations update\``, "translation-obsolete");
+  }
+  const h1 = tree.children.find((n) => n.type === "heading" && n.depth === 1);
+  if (h1) meta.title = toString(h1).trim();
+  return { tree, meta, catalog, stats: statsOf(segments, po) };
+}
+
+/** Map every node of the original tree to its counterpart in the clone. */
+function mapClone(original: Root, clone: Root): Map<unknown, Nodes> {
+  const map = new Map<unknown, Nodes>();
+  const walk = (a: Nodes, b: Nodes) => {
+    map.set(a, b);
+    if ("children" in a && "children" in b) a.children.forEach((child, i) => walk(child as Nodes, b.children[i] as Nodes));
+  };
+  walk(original, clone);
+  return map;
+}
+
+/** Parse a translated segment as inline Markdown; undefined unless it is exactly one paragraph. */
+function parseInline(markdown: string, doc: LoadedDocument): PhrasingContent[] | undefined {
+  // Definitions make `[^label]` parse as footnote references; the "X " prefix keeps a leading
+  // "1." or "#" from turning the segment into a list or heading.
+  const definitions = [...doc.facts.definitions.keys()].map((id) => `[^${id}]: x`).join("\n");
+  const tree = parseFragment(`X ${markdown}\n\n${definitions}\n`);
+  const blocks = tree.children.filter((n) => n.type !== "footnoteDefinition");
+  if (blocks.length !== 1 || blocks[0]!.type !== "paragraph") return undefined;
+  const paragraph = blocks[0] as Paragraph;
+  const first = paragraph.children[0];
+  if (first?.type !== "text" || !first.value.startsWith("X ")) return undefined;
+  first.value = first.value.slice(2);
+  if (first.value === "") paragraph.children.shift();
+  sanitize({ type: "root", children: [paragraph] });
+  visit(paragraph, (node) => {
+    delete node.position;
+  });
+  return paragraph.children;
+}
+
+/** What a translation broke, or undefined: footnotes, link targets and UN symbols must match. */
+function compareStructure(source: PhrasingContent[], translated: PhrasingContent[]): string | undefined {
+  const a = structureOf(source);
+  const b = structureOf(translated);
+  for (const [kind, label] of [["notes", "footnote references"], ["links", "link targets"], ["symbols", "UN document symbols"]] as const) {
+    if (!sameSet(a[kind], b[kind])) {
+      const missing = difference(a[kind], b[kind]);
+      const extra = difference(b[kind], a[kind]);
+      return `changes the ${label}${missing.length ? `: drops ${missing.map((x) => `\`${x}\``).join(", ")}` : ""}${extra.length ? `${missing.length ? ";" : ":"} adds ${extra.map((x) => `\`${x}\``).join(", ")}` : ""}`;
+    }
+  }
+  return undefined;
+}
+
+function structureOf(nodes: PhrasingContent[]) {
+  const out = { notes: [] as string[], links: [] as string[], symbols: [] as string[] };
+  const root = { type: "paragraph", children: nodes } as Paragraph;
+  visit(root, (node) => {
+    if (node.type === "footnoteReference") out.notes.push(`[^${node.label ?? node.identifier}]`);
+    if (node.type === "link") out.links.push(node.url);
+    if (node.type === "text") for (const m of node.value.matchAll(CANDIDATE)) out.symbols.push(m[0]);
+  });
+  return out;
+}
+
+/** Give translated footnote references the canonical numbers and ids (order may differ). */
+function transferReferences(source: PhrasingContent[], translated: PhrasingContent[]) {
+  const byIdentifier = new Map<string, FootnoteReference[]>();
+  visit({ type: "paragraph", children: source } as Paragraph, "footnoteReference", (ref) => {
+    byIdentifier.set(ref.identifier, [...(byIdentifier.get(ref.identifier) ?? []), ref]);
+  });
+  visit({ type: "paragraph", children: translated } as Paragraph, "footnoteReference", (ref) => {
+    const original = byIdentifier.get(ref.identifier)?.shift();
+    if (original?.data) ref.data = { ...original.data };
+  });
+}
+
+function markFallback(node: Nodes | undefined, lang: string) {
+  if (!node) return;
+  visit(node, "text", (text) => {
+    text.data = { ...text.data, fallbackLang: lang };
+  });
+}
+
+function placeholders(s: string): string[] {
+  return [...s.matchAll(/\{(\w+)\}/g)].map((m) => `{${m[1]}}`).sort();
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && [...a].sort().every((x, i) => x === [...b].sort()[i]);
+}
+
+function difference(a: readonly string[], b: readonly string[]): string[] {
+  const rest = [...b];
+  return a.filter((x) => {
+    const i = rest.indexOf(x);
+    if (i >= 0) rest.splice(i, 1);
+    return i < 0;
+  });
+}
+
+export { LABELS, PLURAL_LABELS };

@@ -1,0 +1,144 @@
+/**
+ * Translations of a document live in `translations/<lang>/<slug>.po` (and the template in
+ * `translations/<slug>.pot`) under the project root. This module finds them, loads them with
+ * located diagnostics, and updates them from the current source.
+ */
+import { existsSync } from "node:fs";
+import { mkdir, readdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { VFile } from "vfile";
+import { ConfigError } from "../errors.ts";
+import type { LoadedDocument } from "../load.ts";
+import { readText } from "../parse/read.ts";
+import { resolveEpoch } from "../build/epoch.ts";
+import { PLURAL_FORMS } from "./labels.ts";
+import { applyOverlay, statsOf, type Overlay, type OverlayOptions, type TranslationStats } from "./overlay.ts";
+import { mergeEntries, poHeaders, readPo, writePo, type PoFile } from "./po.ts";
+import { extractSegments, segmentMap, type Segment } from "./segments.ts";
+
+export interface Translation {
+  lang: string;
+  file: VFile;
+  po: PoFile | undefined;
+}
+
+export function translationsDir(root: string): string {
+  return path.join(root, "translations");
+}
+
+export function poPath(root: string, lang: string, slug: string): string {
+  return path.join(translationsDir(root), lang, `${slug}.po`);
+}
+
+/** Languages with a PO file for this document. */
+export async function translationLanguages(root: string, slug: string): Promise<string[]> {
+  const dir = translationsDir(root);
+  if (!existsSync(dir)) return [];
+  const entries = await readdir(dir, { withFileTypes: true });
+  return entries
+    .filter((e) => e.isDirectory() && existsSync(path.join(dir, e.name, `${slug}.po`)))
+    .map((e) => e.name)
+    .sort();
+}
+
+/** Read and check one language's PO file (syntax, Language and Plural-Forms headers). */
+export async function loadTranslation(root: string, slug: string, lang: string): Promise<Translation> {
+  const file = await readText(poPath(root, lang, slug));
+  if (file.messages.some((m) => m.fatal)) return { lang, file, po: undefined };
+  const text = String(file.value);
+  const po = readPo(text, file);
+  if (po) checkHeaders(po, lang, text, file);
+  return { lang, file, po };
+}
+
+function checkHeaders(po: PoFile, lang: string, text: string, file: VFile) {
+  const lineOf = (header: string) => {
+    const i = text.split("\n").findIndex((l) => l.startsWith(`"${header}:`));
+    return { line: i >= 0 ? i + 1 : 1, column: 1 };
+  };
+  if (po.headers.Language && po.headers.Language !== lang) {
+    file.message(`Header Language is \`${po.headers.Language}\` but the file is in translations/${lang}/`, { place: lineOf("Language"), ruleId: "po-header", source: "translations" }).fatal = true;
+  }
+  const expected = PLURAL_FORMS[lang.split("-")[0]!]?.header;
+  const actual = po.headers["Plural-Forms"];
+  const normal = (s: string | undefined) => s?.replace(/\s+/g, "").replace(/;$/, "");
+  if (expected && normal(actual) !== normal(expected)) {
+    file.message(`Plural-Forms header for \`${lang}\` must be \`${expected}\`${actual ? ` (found \`${actual}\`)` : " (missing)"}`, { place: lineOf("Plural-Forms"), ruleId: "po-plural-forms", source: "translations" }).fatal = true;
+  }
+  if (!/charset=utf-8/i.test(po.headers["Content-Type"] ?? "")) {
+    file.message("Content-Type header must declare charset=UTF-8", { place: lineOf("Content-Type"), ruleId: "po-header", source: "translations" }).fatal = true;
+  }
+}
+
+export interface LoadedEdition {
+  lang: string;
+  file: VFile;
+  overlay: Overlay | undefined;
+}
+
+/** Load every translation and overlay it on the canonical document. */
+export async function loadEditions(doc: LoadedDocument, root: string, langs: readonly string[], options: OverlayOptions = {}): Promise<LoadedEdition[]> {
+  const segments = extractSegments(doc);
+  return Promise.all(
+    langs.map(async (lang) => {
+      const t = await loadTranslation(root, doc.slug, lang);
+      if (!t.po || t.file.messages.some((m) => m.fatal)) return { lang, file: t.file, overlay: undefined };
+      return { lang, file: t.file, overlay: applyOverlay(doc, segments, t.po, lang, t.file, options) };
+    }),
+  );
+}
+
+export interface UpdateResult {
+  pot: string;
+  files: Array<{ lang: string; path: string; stats: TranslationStats; created: boolean }>;
+}
+
+/** `letterpress translations update`: write the POT and create or merge each PO file. */
+export async function updateTranslations(doc: LoadedDocument, root: string, newLangs: readonly string[] = []): Promise<UpdateResult> {
+  const segments = extractSegments(doc);
+  const map = segmentMap(segments);
+  const epoch = resolveEpoch(doc.path);
+  const sourcePath = path.relative(root, doc.path).split(path.sep).join("/");
+  const dir = translationsDir(root);
+  await mkdir(dir, { recursive: true });
+  const potPath = path.join(dir, `${doc.slug}.pot`);
+  const template = segments.map((s) => ({
+    context: s.context,
+    msgid: s.source,
+    ...(s.sourcePlural ? { msgidPlural: s.sourcePlural } : {}),
+    msgstr: s.sourcePlural ? ["", ""] : [""],
+    fuzzy: false,
+    obsolete: false,
+    line: 0,
+  }));
+  await writeFile(potPath, writePo(poHeaders(doc.slug, undefined, {}, epoch), template, map, sourcePath));
+
+  const langs = [...new Set([...(await translationLanguages(root, doc.slug)), ...newLangs])].sort();
+  const files: UpdateResult["files"] = [];
+  for (const lang of langs) {
+    if (lang === doc.meta.lang) continue;
+    const base = lang.split("-")[0]!;
+    if (!PLURAL_FORMS[base]) {
+      throw new ConfigError(`No plural rules known for \`${lang}\`; supported: ${Object.keys(PLURAL_FORMS).join(", ")}`);
+    }
+    const target = poPath(root, lang, doc.slug);
+    const created = !existsSync(target);
+    let old: PoFile = { headers: {}, entries: [] };
+    if (!created) {
+      const t = await loadTranslation(root, doc.slug, lang);
+      if (!t.po) {
+        const m = t.file.messages.find((x) => x.fatal);
+        throw new ConfigError(`Cannot update ${t.file.path}: ${m ? `${m.line}:${m.column} ${m.reason}` : "unreadable"}`);
+      }
+      old = t.po;
+    }
+    const nplurals = Number(/nplurals=(\d+)/.exec(PLURAL_FORMS[base]!.header)?.[1] ?? 2);
+    const entries = mergeEntries(segments, old.entries, nplurals);
+    await mkdir(path.dirname(target), { recursive: true });
+    await writeFile(target, writePo(poHeaders(doc.slug, lang, old.headers, epoch), entries, map, sourcePath));
+    files.push({ lang, path: target, created, stats: statsOf(segments, { headers: {}, entries }) });
+  }
+  return { pot: potPath, files };
+}
+
+export { extractSegments, type Segment };

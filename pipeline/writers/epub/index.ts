@@ -1,0 +1,371 @@
+/**
+ * EPUB 3 writer: one content document (the letter, its signatories and its notes), a navigation
+ * document built from the outline, the fonts the text needs, and accessibility metadata. Built
+ * with epub-gen-memory using Letterpress's own templates (`templates.ts`), then made
+ * reproducible: identifier derived from the content and the edition, every date from
+ * `pub.epoch`, `mimetype` stored first, fixed entry order and entry times.
+ *
+ * Footnotes follow the DAISY Knowledge Base pattern so reading systems show them as pop-ups:
+ * `<a epub:type="noteref" role="doc-noteref">` (inside, never around, a `<sup>`) pointing to
+ * `<aside epub:type="footnote" role="doc-footnote">`, the note's number and back-link after its
+ * text.
+ */
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { EPub, type Chapter, type Options } from "epub-gen-memory";
+import type { Element, ElementContent } from "hast";
+import { toHtml } from "hast-util-to-html";
+import { h } from "hastscript";
+import type { VFile } from "vfile";
+import type { Footnote, Publication, Writer } from "../../model.ts";
+import { allFaces, FONT_STACK, facesFor, fontFaceRule, type FontFace } from "../shared/fonts.ts";
+import { appendToLastParagraph, renderBody, type NoteStrategy } from "../shared/hast.ts";
+import { chapterXHTML, contentOPF, tocXHTML, type EpubTemplateData, type NavEntry } from "./templates.ts";
+
+const stylesheet = readFile(new URL("./style.css", import.meta.url), "utf8");
+
+/** The one content document. */
+const CHAPTER_ID = "content-doc";
+const CHAPTER_FILE = "content.xhtml";
+
+/** Back-link arrow in text presentation (never an emoji). */
+const ARROW = "\u21A9\uFE0E";
+
+/** Notes as EPUB 3 footnotes (pop-ups in Apple Books, Thorium, Kobo) with labelled back-links. */
+export const epubNotes: NoteStrategy = {
+  reference(note, ref, pub) {
+    return h("sup", [
+      h(
+        "a",
+        {
+          href: `#${note.id}`,
+          id: ref.refId,
+          className: ["noteref"],
+          "epub:type": "noteref",
+          role: "doc-noteref",
+          ariaLabel: pub.labels.get("note-reference", { n: note.number }),
+        },
+        String(note.number),
+      ),
+    ]);
+  },
+  notes(pub, rendered) {
+    if (rendered.length === 0) return [];
+    const fallback = pub.labels.isFallback("notes") ? { lang: "en" } : {};
+    return [
+      h("section", { id: "notes", className: ["footnotes"], "epub:type": "footnotes", ariaLabelledBy: "notes-label" }, [
+        h("h2", { id: "notes-label", ...fallback }, pub.labels.get("notes")),
+        ...rendered.map(({ note, content }) =>
+          h(
+            "aside",
+            { id: note.id, className: ["footnote"], "epub:type": "footnote", role: "doc-footnote" },
+            appendToLastParagraph(content, noteBackLinks(pub, note)),
+          ),
+        ),
+      ]),
+    ];
+  },
+};
+
+/**
+ * The note's number and the way back, after the note text: "↩ 3", one link per reference
+ * ("↩ 3²" for the second reference to the same note), each labelled for screen readers.
+ */
+export function noteBackLinks(pub: Publication, note: Footnote): Element[] {
+  return note.refIds.map((refId, i) =>
+    h(
+      "a",
+      {
+        href: `#${refId}`,
+        className: ["backref"],
+        role: "doc-backlink",
+        ariaLabel:
+          i === 0
+            ? pub.labels.get("back-to-reference", { n: note.number })
+            : pub.labels.get("back-to-reference-again", { n: note.number, k: i + 1 }),
+      },
+      [h("span", { className: ["arrow"] }, ARROW), ` ${note.number}`, ...(i === 0 ? [] : [h("sup", String(i + 1))])],
+    ),
+  );
+}
+
+/** Everything that goes into the EPUB, before zipping (exported for inspection in tests). */
+export interface EpubParts {
+  options: Options & EpubTemplateData;
+  chapter: Chapter & { id: string; dir: string };
+  identifier: string;
+  /** Zip entry time: `pub.epoch`, clamped to what a zip can store. */
+  date: Date;
+}
+
+export async function epubParts(pub: Publication, file?: VFile): Promise<EpubParts> {
+  const { body, notes } = renderBody(pub, epubNotes);
+  const labels = pub.labels;
+  const main: ElementContent[] = [];
+  if (pub.translated) main.push(h("p", { className: ["notice"] }, labels.get("unofficial-translation")));
+  main.push(...body, ...notes);
+  const article = fitForEpub(h("main", { id: "content" }, main), file);
+  const content = toHtml(article);
+
+  const toc = navTree(outline(pub));
+  const tocTitle = labels.get("contents");
+  const navText = new Map<string, string>([["400 normal", flattenNav(toc)], ["700 normal", tocTitle]]);
+  const faces = await fontFacesFor(mergeText(textByStyle([article]), navText));
+
+  const identifier = `urn:uuid:${uuidFrom(pub, content)}`;
+  const modified = new Date(pub.epoch * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
+  const css = [
+    ...faces.map((face) => fontFaceRule(face, `fonts/${fontFileName(face)}`)),
+    `body{font-family:${FONT_STACK}}`,
+    await stylesheet,
+  ].join("\n");
+  const english = pub.lang.split("-")[0]!.toLowerCase() === "en";
+  const options: Options & EpubTemplateData = {
+    title: pub.meta.title,
+    author: [pub.meta.author],
+    ...(pub.meta.subject ? { description: pub.meta.subject } : {}),
+    lang: pub.lang,
+    date: modified,
+    tocTitle,
+    prependChapterTitles: false,
+    css,
+    fonts: faces.map((face) => ({ filename: fontFileName(face), url: pathToFileURL(face.file).href })),
+    contentOPF,
+    chapterXHTML,
+    tocXHTML,
+    version: 3,
+    verbose: (type, ...args) => {
+      if (type === "warn") {
+        file?.message(`EPUB: ${args.map(String).join(" ").replace(/^Warning \(content\[\d+\]\): /, "")}`, {
+          ruleId: "epub-content",
+          source: "letterpress",
+        });
+      }
+    },
+    identifier,
+    dir: pub.dir,
+    pubDate: publicationDate(pub),
+    modified,
+    subjects: pub.meta.keywords,
+    accessibilitySummary:
+      "This publication meets WCAG 2.2 Level AA. It is a single text document with a navigable table of contents, " +
+      "headings in a logical order, the language of the text declared, and numbered notes that link to and from " +
+      "their references. It has no images, audio or video, and no hazards.",
+    ...(english ? {} : { summaryLang: "en" }),
+    toc,
+    ...(labels.isFallback("contents") ? { tocTitleLang: "en" } : {}),
+    chapterHref: CHAPTER_FILE,
+    startFragment: pub.headings[0]?.id || "content",
+  };
+  const chapter = { id: CHAPTER_ID, title: pub.meta.title, content, filename: CHAPTER_FILE, dir: pub.dir };
+  return { options, chapter, identifier, date: zipDate(pub.epoch) };
+}
+
+/** epub-gen-memory's book, with the two internals a reproducible build needs to set. */
+class ReproducibleEPub extends EPub {
+  constructor(options: Options, content: readonly Chapter[], identifier: string) {
+    super(options, content);
+    this.uuid = identifier;
+  }
+
+  async pack(date: Date): Promise<Uint8Array> {
+    await this.render();
+    // EPUB 3 needs no NCX; the library always writes one (and its playOrder/spine rules fail).
+    this.zip.remove("OEBPS/toc.ncx");
+    for (const entry of Object.values(this.zip.files)) entry.date = date;
+    return this.generateAsync({
+      type: "uint8array",
+      mimeType: "application/epub+zip",
+      compression: "DEFLATE",
+      compressionOptions: { level: 9 },
+    });
+  }
+}
+
+export async function renderEpub(pub: Publication, file?: VFile): Promise<Uint8Array> {
+  const { options, chapter, identifier, date } = await epubParts(pub, file);
+  return new ReproducibleEPub(options, [chapter], identifier).pack(date);
+}
+
+export const epubWriter: Writer = {
+  extension: "epub",
+  name: "EPUB",
+  async write(pub, ctx) {
+    return { path: `${pub.slug}.epub`, data: await renderEpub(pub, ctx.file) };
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Content
+
+/**
+ * Make the rendered body safe for epub-gen-memory, which downloads every `<img src>` and drops
+ * attributes outside its list: images become their alternative text (a writer reads no files
+ * from the document's folder), table cell `align` becomes a style, task-list checkboxes become
+ * ☐/☑ characters. Each change that loses something is reported.
+ */
+function fitForEpub(node: Element, file: VFile | undefined): Element {
+  const visit = (el: Element): ElementContent[] => {
+    if (el.tagName === "img") {
+      file?.message("EPUB: image not embedded, its alternative text is shown instead", {
+        ruleId: "epub-image",
+        source: "letterpress",
+      });
+      const alt = String(el.properties.alt ?? "");
+      return alt ? [{ type: "text", value: alt }] : [];
+    }
+    if (el.tagName === "input" && el.properties.type === "checkbox") {
+      return [{ type: "text", value: el.properties.checked ? "\u2611" : "\u2610" }];
+    }
+    const properties = { ...el.properties };
+    if (typeof properties.align === "string") {
+      properties.style = `text-align:${properties.align}`;
+      delete properties.align;
+    }
+    const children = el.children.flatMap((child) => (child.type === "element" ? visit(child) : [child]));
+    return [{ ...el, properties, children }];
+  };
+  return visit(node)[0] as Element;
+}
+
+/** The identifier of this edition of this text: a UUID (version 8) from a SHA-256. */
+function uuidFrom(pub: Publication, content: string): string {
+  const hex = createHash("sha256")
+    .update([pub.slug, pub.lang, pub.meta.title, pub.meta.author, pub.meta.date ?? "", content].join("\n"))
+    .digest("hex");
+  const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** `dc:date`: the front matter's date when it is a W3CDTF date, else the day of the epoch. */
+function publicationDate(pub: Publication): string {
+  const date = pub.meta.date;
+  if (date && /^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/.test(date)) return date;
+  return new Date(pub.epoch * 1000).toISOString().slice(0, 10);
+}
+
+/** Zip (DOS) times start in 1980 and have 2-second steps. */
+function zipDate(epoch: number): Date {
+  return new Date(Math.max(epoch * 1000, Date.UTC(1980, 0, 1)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Navigation
+
+interface OutlineEntry {
+  depth: number;
+  text: string;
+  id: string;
+  lang?: string;
+}
+
+/** Headings in reading order, with the signatory list and the notes where they appear. */
+function outline(pub: Publication): OutlineEntry[] {
+  const labels = pub.labels;
+  const section = (key: "signatories" | "notes", id: string): OutlineEntry => ({
+    depth: 2,
+    text: labels.get(key),
+    id,
+    ...(labels.isFallback(key) ? { lang: "en" } : {}),
+  });
+  const entries: OutlineEntry[] = [];
+  let next = 0;
+  let placedSignatories = false;
+  for (const child of pub.tree.children) {
+    if (child.type === "signatories") {
+      if (pub.signatories && !placedSignatories) entries.push(section("signatories", "signatories"));
+      placedSignatories = true;
+      continue;
+    }
+    const count = countHeadings(child);
+    entries.push(...pub.headings.slice(next, next + count));
+    next += count;
+  }
+  entries.push(...pub.headings.slice(next));
+  if (pub.signatories && !placedSignatories) entries.push(section("signatories", "signatories"));
+  if (pub.footnotes.length > 0) entries.push(section("notes", "notes"));
+  return entries.filter((e) => e.id !== "" && e.text !== "");
+}
+
+function countHeadings(node: { type: string; children?: unknown[] }): number {
+  let n = node.type === "heading" ? 1 : 0;
+  for (const child of (node.children ?? []) as Array<{ type: string; children?: unknown[] }>) n += countHeadings(child);
+  return n;
+}
+
+/** Nest entries by depth: each entry goes under the nearest earlier entry of lower depth. */
+function navTree(entries: OutlineEntry[]): NavEntry[] {
+  const roots: NavEntry[] = [];
+  const stack: Array<{ depth: number; entry: NavEntry }> = [];
+  for (const e of entries) {
+    const entry: NavEntry = { href: `${CHAPTER_FILE}#${e.id}`, text: e.text, ...(e.lang ? { lang: e.lang } : {}), children: [] };
+    while (stack.length > 0 && stack[stack.length - 1]!.depth >= e.depth) stack.pop();
+    (stack.length > 0 ? stack[stack.length - 1]!.entry.children : roots).push(entry);
+    stack.push({ depth: e.depth, entry });
+  }
+  return roots;
+}
+
+function flattenNav(entries: NavEntry[]): string {
+  return entries.map((e) => `${e.text}\n${flattenNav(e.children)}`).join("\n");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fonts
+
+type StyleKey = `${400 | 700} ${"normal" | "italic"}`;
+
+const BOLD = new Set(["strong", "b", "h1", "h2", "h3", "h4", "h5", "h6", "th"]);
+const ITALIC = new Set(["em", "i", "cite", "dfn", "var", "address"]);
+/** Classes the stylesheet sets in bold. */
+const BOLD_CLASSES = new Set(["name"]);
+
+/** The text of a fragment by the face it is set in, following the stylesheet's rules. */
+function textByStyle(nodes: ElementContent[]): Map<StyleKey, string> {
+  const out = new Map<StyleKey, string>();
+  const walk = (node: ElementContent, bold: boolean, italic: boolean) => {
+    if (node.type === "text") {
+      const key: StyleKey = `${bold ? 700 : 400} ${italic ? "italic" : "normal"}`;
+      out.set(key, (out.get(key) ?? "") + node.value);
+    } else if (node.type === "element") {
+      const classes = Array.isArray(node.properties.className) ? node.properties.className.map(String) : [];
+      const b = bold || BOLD.has(node.tagName) || classes.some((c) => BOLD_CLASSES.has(c));
+      const i = italic || ITALIC.has(node.tagName);
+      for (const child of node.children) walk(child, b, i);
+    }
+  };
+  for (const node of nodes) walk(node, false, false);
+  return out;
+}
+
+function mergeText(a: Map<StyleKey, string>, b: Map<string, string>): Map<StyleKey, string> {
+  const out = new Map(a);
+  for (const [key, text] of b) out.set(key as StyleKey, (out.get(key as StyleKey) ?? "") + text);
+  return out;
+}
+
+/**
+ * The woff2 slices the text needs, only in the weights and styles it is set in. A family without
+ * italics (Arabic, Chinese) serves italic text from its upright face.
+ */
+async function fontFacesFor(text: Map<StyleKey, string>): Promise<FontFace[]> {
+  const italicFamilies = new Set((await allFaces()).filter((f) => f.style === "italic").map((f) => f.family));
+  const chosen = new Map<string, FontFace>();
+  for (const [key, value] of text) {
+    const [weight, style] = key.split(" ") as [string, "normal" | "italic"];
+    // Variation selectors and invisible controls draw nothing: they must not pull in slices.
+    const visible = value.replace(/[\uFE00-\uFE0F\u200B-\u200F\u202A-\u202E\u2060-\u206F\n\r\t]/g, "");
+    if (!visible) continue;
+    for (const face of await facesFor(visible)) {
+      const wanted = italicFamilies.has(face.family) ? style : "normal";
+      if (face.weight === Number(weight) && face.style === wanted) chosen.set(face.file, face);
+    }
+  }
+  return [...chosen.values()].sort((a, b) => fontFileName(a).localeCompare(fontFileName(b), "en"));
+}
+
+function fontFileName(face: FontFace): string {
+  return path.basename(face.file);
+}

@@ -1,0 +1,89 @@
+/**
+ * Pagination: the print document is laid out by Paged.js 0.4.3 inside the build's shared
+ * Chromium and printed with Chromium's own PDF backend (tagged, with an outline).
+ *
+ * Sandbox: the page is created from a string (`setContent`, origin about:blank, so it can address
+ * no file), every request that is not a data: URL is blocked by `sandboxPage` and reported, and
+ * the document's CSP forbids scripts; Paged.js and our handlers are evaluated through the
+ * DevTools protocol, which the CSP does not govern.
+ */
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import path from "node:path";
+import type { Browser } from "puppeteer-core";
+import { type BlockedRequest, sandboxPage } from "../../browser/chromium.ts";
+
+const require = createRequire(import.meta.url);
+
+let pagedSource: Promise<string> | undefined;
+
+/** Paged.js's UMD bundle (`window.Paged`); its package `exports` hide `dist/`, so resolve by path. */
+function pagedjs(): Promise<string> {
+  pagedSource ??= readFile(path.join(path.dirname(require.resolve("pagedjs")), "..", "dist", "paged.js"), "utf8");
+  return pagedSource;
+}
+
+const inPageSource = readFile(new URL("./in-page.js", import.meta.url), "utf8");
+
+export interface Layout {
+  pages: number;
+  /** Note ids in the footnote areas, in order. */
+  notes: string[];
+  /** Notes whose call ended on another page than the note (should never happen). */
+  misplaced: string[];
+}
+
+export interface Printed {
+  pdf: Uint8Array;
+  layout: Layout;
+  blocked: BlockedRequest[];
+}
+
+interface FinishReport {
+  pages: number;
+  notes: string[];
+  calls: number;
+  placement: Array<{ id: string; notePage: number; callPage: number }>;
+}
+
+export async function paginate(browser: Browser, html: string): Promise<Printed> {
+  const page = await browser.newPage();
+  try {
+    const blocked = await sandboxPage(page);
+    await page.setContent(html, { waitUntil: "load", timeout: 60_000 });
+    await page.evaluate(await pagedjs());
+    await page.evaluate(await inPageSource);
+    await page.evaluate(() => document.fonts.ready.then(() => undefined));
+    await page.evaluate(async () => {
+      const paged = (window as unknown as { Paged: { Previewer: new () => { preview(): Promise<unknown> } } }).Paged;
+      await new paged.Previewer().preview();
+    });
+    const report = await page.evaluate(() =>
+      (window as unknown as { __letterpressFinish(): FinishReport }).__letterpressFinish(),
+    );
+    await page.evaluate(() => document.fonts.ready.then(() => undefined));
+    const pdf = await page.pdf({
+      preferCSSPageSize: true,
+      printBackground: true,
+      tagged: true,
+      outline: true,
+      timeout: 0,
+    });
+    return {
+      pdf,
+      layout: {
+        pages: report.pages,
+        notes: report.notes,
+        misplaced: report.placement.filter((p) => p.notePage !== p.callPage).map((p) => p.id),
+      },
+      blocked: dedupe(blocked),
+    };
+  } finally {
+    await page.close();
+  }
+}
+
+function dedupe(blocked: BlockedRequest[]): BlockedRequest[] {
+  const seen = new Set<string>();
+  return blocked.filter((b) => (seen.has(b.url) ? false : (seen.add(b.url), true)));
+}
