@@ -11,7 +11,7 @@ import type { VFile } from "vfile";
 import { build } from "../build/build.ts";
 import { ConfigError } from "../errors.ts";
 import { hasErrors, loadDocument } from "../load.ts";
-import { loadEditions, translationLanguages, updateTranslations } from "../i18n/translations.ts";
+import { exportTranslation, importTranslation, loadEditions, translationLanguages, updateTranslations } from "../i18n/translations.ts";
 import { parseFormats } from "../writers/index.ts";
 import { formatSize } from "../writers/html/index-page.ts";
 
@@ -22,6 +22,10 @@ Commands:
   check [doc.md]                 Check the document, its data and translations; report problems
   translations update [doc.md]   Write translations/<slug>.pot; create or merge translations/<lang>/<slug>.po
   translations status [doc.md]   Per language: translated, fuzzy, untranslated, obsolete (exit 1 if incomplete)
+  translations export [doc.md] --lang xx [--out file.xlf]
+                                 Export a language's segments as XLIFF 2.0 (for CAT tools)
+  translations import <file.xlf> [doc.md]
+                                 Merge an XLIFF 2.0 file's targets into translations/<lang>/<slug>.po
 
 Options:
   --out DIR         Output folder (default: dist)
@@ -85,6 +89,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     return values.help ? 0 : 1;
   }
   const sub = command === "translations" ? rest.shift() : undefined;
+  const xliff = sub === "import" ? rest.shift() : undefined;
   const input = rest[0] ?? "source/open-letter.md";
   const list = (s: string | undefined) => (s ? s.split(",").map((x) => x.trim()).filter(Boolean) : undefined);
   try {
@@ -124,7 +129,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         return 0;
       }
       case "translations":
-        return await translationsCommand(sub, input, list(values.lang) ?? [], values.strict, io);
+        return await translationsCommand(sub, input, list(values.lang) ?? [], values.strict, io, {
+          ...(xliff ? { xliff } : {}),
+          ...(values.out !== "dist" ? { out: values.out } : {}),
+        });
       default:
         io.stderr(`letterpress: unknown command \`${command}\`\n\n${USAGE}\n`);
         return 1;
@@ -138,7 +146,14 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   }
 }
 
-async function translationsCommand(sub: string | undefined, input: string, langs: string[], strict: boolean, io: Io): Promise<number> {
+async function translationsCommand(
+  sub: string | undefined,
+  input: string,
+  langs: string[],
+  strict: boolean,
+  io: Io,
+  paths: { xliff?: string; out?: string } = {},
+): Promise<number> {
   const { doc, files } = await loadDocument(input);
   if (!doc || hasErrors(files)) {
     report(files, io);
@@ -179,8 +194,21 @@ async function translationsCommand(sub: string | undefined, input: string, langs
       if (problems.length) report(problems, io);
       return complete ? 0 : 1;
     }
+    case "export": {
+      if (langs.length !== 1) throw new ConfigError("`translations export` needs exactly one `--lang`");
+      const written = await exportTranslation(doc, root, langs[0]!, paths.out);
+      io.stdout(`Wrote ${path.relative(process.cwd(), written)}\n`);
+      return 0;
+    }
+    case "import": {
+      if (!paths.xliff) throw new ConfigError("`translations import` needs an XLIFF file");
+      const result = await importTranslation(doc, root, paths.xliff);
+      io.stdout(`Updated ${path.relative(process.cwd(), result.path)}: ${result.updated} entries changed\n`);
+      if (result.unknown.length) io.stderr(`letterpress: ignored ${result.unknown.length} unknown unit(s): ${result.unknown.join(", ")}\n`);
+      return 0;
+    }
     default:
-      io.stderr(`letterpress: \`translations\` needs \`update\` or \`status\`\n`);
+      io.stderr(`letterpress: \`translations\` needs \`update\`, \`status\`, \`export\` or \`import\`\n`);
       return 1;
   }
 }

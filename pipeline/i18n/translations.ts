@@ -4,7 +4,7 @@
  * located diagnostics, and updates them from the current source.
  */
 import { existsSync } from "node:fs";
-import { mkdir, readdir, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { VFile } from "vfile";
 import { ConfigError } from "../errors.ts";
@@ -15,6 +15,7 @@ import { PLURAL_FORMS } from "./labels.ts";
 import { applyOverlay, statsOf, type Overlay, type OverlayOptions, type TranslationStats } from "./overlay.ts";
 import { mergeEntries, poHeaders, readPo, writePo, type PoFile } from "./po.ts";
 import { extractSegments, segmentMap, type Segment } from "./segments.ts";
+import { exportXliff, importTargets, parseXliff } from "./xliff.ts";
 
 export interface Translation {
   lang: string;
@@ -139,6 +140,37 @@ export async function updateTranslations(doc: LoadedDocument, root: string, newL
     files.push({ lang, path: target, created, stats: statsOf(segments, { headers: {}, entries }) });
   }
   return { pot: potPath, files };
+}
+
+/** `letterpress translations export --lang xx`: XLIFF 2.0 of the language's PO entries. */
+export async function exportTranslation(doc: LoadedDocument, root: string, lang: string, out?: string): Promise<string> {
+  const t = await loadTranslation(root, doc.slug, lang);
+  if (!t.po) throw new ConfigError(`Cannot read ${t.file.path}: ${t.file.messages[0]?.reason ?? "invalid"}`);
+  const segments = extractSegments(doc);
+  const target = out ?? path.join(translationsDir(root), lang, `${doc.slug}.xlf`);
+  const original = path.relative(root, doc.path).split(path.sep).join("/");
+  await writeFile(target, exportXliff(segments, t.po.entries, doc.meta.lang, lang, original));
+  return target;
+}
+
+/** `letterpress translations import file.xlf`: merge an XLIFF 2.0 file's targets into the PO file. */
+export async function importTranslation(doc: LoadedDocument, root: string, xliffPath: string): Promise<{ lang: string; path: string; updated: number; unknown: string[] }> {
+  let xml: string;
+  try {
+    xml = await readFile(xliffPath, "utf8");
+  } catch (error) {
+    throw new ConfigError(`Cannot read ${xliffPath}`, { cause: error });
+  }
+  const { trgLang, units } = parseXliff(xml, xliffPath);
+  if (!trgLang) throw new ConfigError(`${xliffPath}: the <xliff> element has no trgLang`);
+  const t = await loadTranslation(root, doc.slug, trgLang);
+  if (!t.po) throw new ConfigError(`Cannot read ${t.file.path}; run \`letterpress translations update --lang ${trgLang}\` first`);
+  const segments = extractSegments(doc);
+  const result = importTargets(t.po.entries, units);
+  const target = poPath(root, trgLang, doc.slug);
+  const sourcePath = path.relative(root, doc.path).split(path.sep).join("/");
+  await writeFile(target, writePo(t.po.headers, result.entries, segmentMap(segments), sourcePath));
+  return { lang: trgLang, path: target, updated: result.updated, unknown: result.unknown };
 }
 
 export { extractSegments, type Segment };
