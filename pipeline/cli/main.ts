@@ -9,17 +9,21 @@ import { parseArgs } from "node:util";
 import { reporter } from "vfile-reporter";
 import type { VFile } from "vfile";
 import { build } from "../build/build.ts";
+import { watch } from "../build/watch.ts";
 import { ConfigError } from "../errors.ts";
 import { hasErrors, loadDocument } from "../load.ts";
 import { exportTranslation, importTranslation, loadEditions, translationLanguages, updateTranslations } from "../i18n/translations.ts";
 import { parseFormats } from "../writers/index.ts";
 import { formatSize } from "../writers/html/index-page.ts";
+import { signatoriesCommand } from "./signatories.ts";
 
 const USAGE = `Usage: letterpress <command> [options]
 
 Commands:
   build [doc.md]                 Build editions (default: every language and format) into dist/
   check [doc.md]                 Check the document, its data and translations; report problems
+  watch [doc.md]                 Build, then rebuild what changed whenever a source, translation or
+                                 the signatory list changes (Ctrl-C to stop)
   translations update [doc.md]   Write translations/<slug>.pot; create or merge translations/<lang>/<slug>.po
   translations status [doc.md]   Per language: translated, fuzzy, untranslated, obsolete (exit 1 if incomplete)
   translations export [doc.md] --lang xx [--out file.xlf]
@@ -76,6 +80,16 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         quiet: { type: "boolean", default: false },
         strict: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
+        // signatories import / add
+        map: { type: "string" },
+        report: { type: "string" },
+        "dry-run": { type: "boolean", default: false },
+        name: { type: "string" },
+        individual: { type: "boolean", default: false },
+        family: { type: "string" },
+        affiliation: { type: "string" },
+        country: { type: "string" },
+        website: { type: "string" },
       },
     });
   } catch (error) {
@@ -128,6 +142,43 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         io.stdout(`Built ${result.outputs.length} files (${formatSize(total)}) into ${values.out}/ in ${(result.ms / 1000).toFixed(2)} s\n`);
         return 0;
       }
+      case "watch": {
+        const formats = parseFormats(list(values.format));
+        const controller = new AbortController();
+        const stop = () => controller.abort();
+        process.once("SIGINT", stop);
+        process.once("SIGTERM", stop);
+        io.stderr(`Watching ${input} (Ctrl-C to stop)\n`);
+        await watch({
+          input,
+          outDir: values.out,
+          root: projectRoot(path.dirname(input)),
+          ...(list(values.lang) ? { langs: list(values.lang)! } : {}),
+          formats,
+          strict: values.strict,
+          signal: controller.signal,
+          onBuild: (event) => {
+            const stamp = new Date().toTimeString().slice(0, 8);
+            const what = event.changed.length ? event.changed.map((f) => path.relative(process.cwd(), f)).join(", ") : "start";
+            if (event.error) {
+              io.stderr(`[${stamp}] ${what}: ${event.error instanceof ConfigError ? event.error.message : String(event.error)}\n`);
+              return;
+            }
+            const r = event.result!;
+            report(r.files, io);
+            if (!r.ok) io.stderr(`[${stamp}] ${what}: build failed; ${values.out}/ left unchanged\n`);
+            else {
+              const rendered = r.outputs.filter((o) => o.format).length - (r.reused ?? 0);
+              io.stdout(`[${stamp}] ${what}: rebuilt ${rendered} output(s), reused ${r.reused ?? 0}, in ${Math.round(r.ms)} ms\n`);
+            }
+          },
+        });
+        process.off("SIGINT", stop);
+        process.off("SIGTERM", stop);
+        return 0;
+      }
+      case "signatories":
+        return await signatoriesCommand(rest[0], rest.slice(1), values, io);
       case "translations":
         return await translationsCommand(sub, input, list(values.lang) ?? [], values.strict, io, {
           ...(xliff ? { xliff } : {}),

@@ -1,0 +1,104 @@
+/**
+ * `letterpress watch`: rebuild when the document, its signatories or a translation changes.
+ * One builder lives for the whole session, so the browser stays warm and editions whose inputs
+ * did not change are reused by content hash: a PO edit re-renders one language, a signatory edit
+ * every edition (each shows the list).
+ */
+import { watch as watchFs, type FSWatcher } from "node:fs";
+import path from "node:path";
+import { loadDocument } from "../load.ts";
+import { translationsDir } from "../i18n/translations.ts";
+import { Builder, type BuildOptions, type BuildResult } from "./build.ts";
+
+export interface WatchEvent {
+  /** Files whose change triggered the build (empty for the first build). */
+  changed: string[];
+  result?: BuildResult;
+  error?: unknown;
+}
+
+export interface WatchOptions extends BuildOptions {
+  signal: AbortSignal;
+  onBuild: (event: WatchEvent) => void;
+  /** Quiet period before rebuilding, to coalesce an editor's write bursts. */
+  debounceMs?: number;
+}
+
+/** Watch and rebuild until `signal` aborts. */
+export async function watch(options: WatchOptions): Promise<void> {
+  const builder = new Builder();
+  const watchers: FSWatcher[] = [];
+  let pending = new Set<string>();
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+
+  const rebuild = (changed: string[]) => {
+    running = running.then(async () => {
+      try {
+        const result = await builder.build(options);
+        options.onBuild({ changed, result });
+      } catch (error) {
+        options.onBuild({ changed, error });
+      }
+      await rewatch();
+    });
+  };
+
+  const watchedDirs = async (): Promise<Map<string, Set<string>>> => {
+    const dirs = new Map<string, Set<string>>();
+    const add = (file: string) => {
+      const dir = path.dirname(file);
+      dirs.set(dir, (dirs.get(dir) ?? new Set()).add(path.basename(file)));
+    };
+    const input = path.resolve(options.input);
+    add(input);
+    const { doc } = await loadDocument(input).catch(() => ({ doc: undefined }));
+    if (doc?.meta.signatories) add(path.resolve(path.dirname(input), doc.meta.signatories));
+    const translations = translationsDir(options.root);
+    dirs.set(translations, dirs.get(translations) ?? new Set(["*"]));
+    return dirs;
+  };
+
+  // Watch folders, not files: editors save by renaming, which ends a file watch. The set is
+  // renewed after each build only if it changed (the document may name another data file).
+  let watching = "";
+  const rewatch = async () => {
+    if (options.signal.aborted) return;
+    const dirs = await watchedDirs();
+    const key = JSON.stringify([...dirs].map(([d, n]) => [d, [...n].sort()]));
+    if (key === watching) return;
+    watching = key;
+    for (const w of watchers.splice(0)) w.close();
+    for (const [dir, names] of dirs) {
+      try {
+        const w = watchFs(dir, { recursive: names.has("*") }, (_event, name) => {
+          if (!name) return;
+          const file = String(name);
+          if (!names.has("*") && !names.has(file)) return;
+          if (names.has("*") && !/\.po$/.test(file)) return;
+          pending.add(path.join(dir, file));
+          clearTimeout(timer);
+          timer = setTimeout(() => {
+            const changed = [...pending];
+            pending = new Set();
+            rebuild(changed);
+          }, options.debounceMs ?? 40);
+        });
+        watchers.push(w);
+      } catch {
+        // a folder that does not exist (no translations yet) is simply not watched
+      }
+    }
+  };
+
+  await rewatch();
+  rebuild([]);
+  await new Promise<void>((resolve) => {
+    if (options.signal.aborted) resolve();
+    options.signal.addEventListener("abort", () => resolve(), { once: true });
+  });
+  clearTimeout(timer);
+  for (const w of watchers.splice(0)) w.close();
+  await running;
+  await builder.dispose();
+}
