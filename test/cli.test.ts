@@ -4,6 +4,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { FORMATS } from "../pipeline/model.ts";
 import { cli, FRONT, hashTree, letterCopy, project, ROOT } from "./helpers.ts";
 
 const run = promisify(execFile);
@@ -62,7 +63,7 @@ describe("letterpress CLI", () => {
   });
 
   it("rejects unknown formats, languages and commands with one line", async () => {
-    expect((await cli(["build", "--format", "pdfx"])).stderr).toBe("letterpress: error: Unknown format `pdfx`; choose from html\n");
+    expect((await cli(["build", "--format", "pdfx"])).stderr).toBe(`letterpress: error: Unknown format \`pdfx\`; choose from ${FORMATS.join(", ")}\n`);
     const lang = await cli(["build", path.join(ROOT, "source/open-letter.md"), "--lang", "xx", "--out", "/tmp/never"]);
     expect(lang.code).toBe(1);
     expect(lang.stderr).toContain("letterpress: error: No edition in `xx`");
