@@ -20,7 +20,7 @@ import { toHtml } from "hast-util-to-html";
 import { h } from "hastscript";
 import type { VFile } from "vfile";
 import type { Footnote, Publication, Writer } from "../../model.ts";
-import { allFaces, FONT_STACK, facesFor, fontFaceRule, type FontFace } from "../shared/fonts.ts";
+import { allFaces, FAMILIES, FONT_STACK, facesFor, fontFaceRule, type FontFace } from "../shared/fonts.ts";
 import { appendToLastParagraph, renderBody, type NoteStrategy } from "../shared/hast.ts";
 import { chapterXHTML, contentOPF, tocXHTML, type EpubTemplateData, type NavEntry } from "./templates.ts";
 
@@ -153,9 +153,9 @@ export async function epubParts(pub: Publication, file?: VFile): Promise<EpubPar
       "This publication meets WCAG 2.2 Level AA. It is a single text document with a navigable table of contents, " +
       "headings in a logical order, the language of the text declared, and numbered notes that link to and from " +
       "their references. It has no images, audio or video, and no hazards.",
-    ...(english ? {} : { summaryLang: "en" }),
+    summaryLang: english ? "" : "en",
     toc,
-    ...(labels.isFallback("contents") ? { tocTitleLang: "en" } : {}),
+    tocTitleLang: labels.isFallback("contents") ? "en" : "",
     chapterHref: CHAPTER_FILE,
     startFragment: pub.headings[0]?.id || "content",
   };
@@ -174,6 +174,14 @@ class ReproducibleEPub extends EPub {
     await this.render();
     // EPUB 3 needs no NCX; the library always writes one (and its playOrder/spine rules fail).
     this.zip.remove("OEBPS/toc.ncx");
+    // The library re-serialises chapters with every non-ASCII character as a numeric reference
+    // (`&#x642;`): valid, but three to eight times the size for Arabic or Chinese. Write them
+    // back as UTF-8 text (same entry, same position in the archive).
+    for (const chapter of this.content) {
+      const name = `OEBPS/${chapter.filename}`;
+      const entry = this.zip.file(name);
+      if (entry) this.zip.file(name, decodeNonAsciiReferences(await entry.async("string")));
+    }
     for (const entry of Object.values(this.zip.files)) entry.date = date;
     return this.generateAsync({
       type: "uint8array",
@@ -182,6 +190,15 @@ class ReproducibleEPub extends EPub {
       compressionOptions: { level: 9 },
     });
   }
+}
+
+/** `&#x201C;` → `“` for characters outside ASCII that XML allows as text; markup stays escaped. */
+export function decodeNonAsciiReferences(xml: string): string {
+  return xml.replace(/&#(x[0-9a-fA-F]+|[0-9]+);/g, (whole, ref: string) => {
+    const cp = ref[0] === "x" || ref[0] === "X" ? parseInt(ref.slice(1), 16) : parseInt(ref, 10);
+    const allowed = (cp >= 0xa0 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
+    return allowed ? String.fromCodePoint(cp) : whole;
+  });
 }
 
 export async function renderEpub(pub: Publication, file?: VFile): Promise<Uint8Array> {
@@ -348,19 +365,40 @@ function mergeText(a: Map<StyleKey, string>, b: Map<string, string>): Map<StyleK
 
 /**
  * The woff2 slices the text needs, only in the weights and styles it is set in. A family without
- * italics (Arabic, Chinese) serves italic text from its upright face.
+ * italics (Arabic, Chinese) serves italic text from its upright face. Slices overlap (Noto
+ * Serif's `latin` and `latin-ext` both have `œ`): each character is served by the first family
+ * of the stack that has it, and within a family by as few slices as possible.
  */
 async function fontFacesFor(text: Map<StyleKey, string>): Promise<FontFace[]> {
   const italicFamilies = new Set((await allFaces()).filter((f) => f.style === "italic").map((f) => f.family));
+  const covers = (face: FontFace, cp: number) => face.ranges.some(([lo, hi]) => cp >= lo && cp <= hi);
   const chosen = new Map<string, FontFace>();
   for (const [key, value] of text) {
     const [weight, style] = key.split(" ") as [string, "normal" | "italic"];
     // Variation selectors and invisible controls draw nothing: they must not pull in slices.
     const visible = value.replace(/[\uFE00-\uFE0F\u200B-\u200F\u202A-\u202E\u2060-\u206F\n\r\t]/g, "");
     if (!visible) continue;
-    for (const face of await facesFor(visible)) {
+    const candidates = (await facesFor(visible)).filter((face) => {
       const wanted = italicFamilies.has(face.family) ? style : "normal";
-      if (face.weight === Number(weight) && face.style === wanted) chosen.set(face.file, face);
+      // Chinese bold would double a Chinese edition's size (one ~40 KB slice per ~200
+      // characters and weight): headings are drawn with the regular face in synthetic bold.
+      const weightWanted = face.family === FAMILIES.cjk.family ? 400 : Number(weight);
+      return face.weight === weightWanted && face.style === wanted;
+    });
+    let remaining = [...new Set([...visible].map((c) => c.codePointAt(0)!))];
+    for (const { family } of Object.values(FAMILIES)) {
+      const own = candidates.filter((f) => f.family === family);
+      for (;;) {
+        let best: FontFace | undefined;
+        let bestCount = 0;
+        for (const face of own) {
+          const n = remaining.filter((cp) => covers(face, cp)).length;
+          if (n > bestCount) [best, bestCount] = [face, n];
+        }
+        if (!best) break;
+        chosen.set(best.file, best);
+        remaining = remaining.filter((cp) => !covers(best, cp));
+      }
     }
   }
   return [...chosen.values()].sort((a, b) => fontFileName(a).localeCompare(fontFileName(b), "en"));

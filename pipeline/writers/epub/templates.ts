@@ -29,11 +29,12 @@ export interface EpubTemplateData {
   modified: string;
   subjects: string[];
   accessibilitySummary: string;
-  /** Language of the summary text when it is not the edition's language. */
-  summaryLang?: string;
+  /** Language of the summary text when it is not the edition's language, else "". */
+  summaryLang: string;
   toc: NavEntry[];
   tocTitle: string;
-  tocTitleLang?: string;
+  /** Language of the nav title when it is an English fallback, else "". */
+  tocTitleLang: string;
   /** Manifest id and file name of the one content document. */
   chapterHref: string;
   /** Fragment of the first heading, for the landmarks nav. */
@@ -128,7 +129,6 @@ function list(entries) {
 </nav>
 <nav epub:type="landmarks" id="landmarks" hidden="hidden">
 <ol>
-<li><a epub:type="toc" href="toc.xhtml#toc"><%= tocTitle %></a></li>
 <li><a epub:type="bodymatter" href="<%= chapterHref %>#<%= startFragment %>"><%= title %></a></li>
 </ol>
 </nav>

@@ -2,7 +2,7 @@
  * The page template: the HTML document Chromium paginates. `<html>`/`<body>` stay LTR (Paged.js
  * renders a single page under `<html dir="rtl">`, pagedjs#308); the edition's direction is set on
  * an inner wrapper and on every note. Fonts are inlined as data: URLs (only the npm TrueType
- * faces the text needs, every weight and style the stylesheet uses), in a style element Paged.js
+ * faces the text needs, see fonts.ts), in a style element Paged.js
  * leaves alone. The `@page` rules are generated per edition: localised "Page X of Y" and the
  * running head.
  */
@@ -12,15 +12,15 @@ import { toHtml } from "hast-util-to-html";
 import { toString } from "hast-util-to-string";
 import { h } from "hastscript";
 import type { Publication } from "../../model.ts";
-import { FONT_STACK, inlineFontFaceCss } from "../shared/fonts.ts";
 import { renderBody } from "../shared/hast.ts";
 import { visibleText } from "../shared/text.ts";
+import { editionFonts } from "./fonts.ts";
 import { pdfNotes } from "./notes.ts";
 
 const stylesheet = readFile(new URL("./print.css", import.meta.url), "utf8");
 
 /** Characters the page adds itself (counters, note markers) that the fonts must cover. */
-const GENERATED_TEXT = "0123456789. ";
+const GENERATED_TEXT = "0123456789.\u00a0 ";
 
 export interface PrintDocument {
   html: string;
@@ -37,8 +37,8 @@ export async function printDocument(pub: Publication): Promise<PrintDocument> {
 
   const pageOf = pub.labels.get("page-of");
   const text = [visibleText([article]), pub.meta.title, pub.meta.shortTitle, pageOf, GENERATED_TEXT].join(" ");
-  const fonts = await inlineFontFaceCss(text);
-  const css = `:root{--font-stack:${FONT_STACK}}\n${await stylesheet}\n${pageRules(pub)}`;
+  const fonts = await editionFonts(text, pub.lang);
+  const css = `:root{--font-stack:${fonts.stack}}\n${await stylesheet}\n${pageRules(pub, fonts.folioStack)}`;
 
   const head: Element[] = [
     h("meta", { charSet: "utf-8" }),
@@ -46,7 +46,7 @@ export async function printDocument(pub: Publication): Promise<PrintDocument> {
     h("meta", { httpEquiv: "Content-Security-Policy", content: "script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'" }),
     h("title", pub.meta.title),
     h("meta", { name: "author", content: pub.meta.author }),
-    h("style", { dataPagedjsIgnore: "" }, fonts),
+    h("style", { dataPagedjsIgnore: "" }, fonts.css),
     h("style", css),
   ];
   const tree = h("html", { lang: pub.lang }, [
@@ -64,12 +64,12 @@ function insertAfterTitle(body: ElementContent[], extra: ElementContent[]): Elem
 }
 
 /** `@page` rules of the edition: A4, running head from page 2, "Page X of Y" in its language. */
-export function pageRules(pub: Publication): string {
+export function pageRules(pub: Publication, folioStack: string): string {
   const pageOf = counterContent(pub.labels.get("page-of"));
   const head = cssString(pub.meta.shortTitle);
   const direction = `direction:${pub.dir};`;
   return [
-    `@page{@top-center{content:${head};${direction}}@bottom-center{content:${pageOf};${direction}}}`,
+    `@page{@top-center{content:${head};${direction}}@bottom-center{content:${pageOf};${direction}font-family:${folioStack}}}`,
     `@page:first{@top-center{content:none}}`,
   ].join("\n");
 }
