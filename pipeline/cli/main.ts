@@ -15,7 +15,6 @@ import { hasErrors, loadDocument } from "../load.ts";
 import { exportTranslation, importTranslation, loadEditions, translationLanguages, updateTranslations } from "../i18n/translations.ts";
 import { parseFormats } from "../writers/index.ts";
 import { formatSize } from "../writers/html/index-page.ts";
-import { signatoriesCommand } from "./signatories.ts";
 
 const USAGE = `Usage: letterpress <command> [options]
 
@@ -177,8 +176,6 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         process.off("SIGTERM", stop);
         return 0;
       }
-      case "signatories":
-        return await signatoriesCommand(rest[0], rest.slice(1), values, io);
       case "translations":
         return await translationsCommand(sub, input, list(values.lang) ?? [], values.strict, io, {
           ...(xliff ? { xliff } : {}),
