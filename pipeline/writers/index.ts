@@ -5,9 +5,11 @@
 import { ConfigError } from "../errors.ts";
 import { FORMATS, type Format, type Writer } from "../model.ts";
 import { htmlWriter } from "./html/index.ts";
+import { docxWriter } from "./docx/index.ts";
 
 export const writers: Record<Format, Writer> = {
   html: htmlWriter,
+  docx: docxWriter,
 };
 
 /** Validate a user's list of formats (`html,pdf`). */
