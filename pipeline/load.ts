@@ -12,6 +12,7 @@ import type { Metadata, Signatories } from "./model.ts";
 import { parseMarkdown } from "./parse/markdown.ts";
 import { readText } from "./parse/read.ts";
 import { computeFacts, type Facts } from "./transform/facts.ts";
+import { embedImages } from "./transform/images.ts";
 import { sanitize } from "./transform/sanitize.ts";
 
 export interface LoadedDocument {
@@ -68,6 +69,7 @@ export async function loadDocument(documentPath: string): Promise<LoadResult> {
     : undefined;
   check({ tree, file, facts, meta, signatories });
   sanitize(tree);
+  await embedImages(tree, file, absolute);
   if (!meta) return { doc: undefined, files };
   return {
     doc: { path: absolute, slug: path.basename(absolute).replace(/\.(md|markdown)$/i, ""), file, meta, tree, facts, signatories },

@@ -1,3 +1,4 @@
+import { symlink } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadDocument } from "../pipeline/load.ts";
@@ -116,8 +117,8 @@ describe("checks", () => {
     const list = await messages(`${FRONT}<script>alert(1)</script>\n\n[x](javascript:alert(1)) ![i](https://example.org/a.png)\n`);
     expect(list.map((m) => `${m.at} ${m.severity} ${m.rule}`)).toEqual([
       "7:1 warning raw-html",
-      "9:1 error link-unsafe",
-      "9:26 error image-remote",
+      "9:1 warning link-unsafe",
+      "9:26 warning image-remote",
     ]);
   });
 
@@ -131,5 +132,24 @@ describe("checks", () => {
   it("reads BOM and CRLF input like plain LF", async () => {
     const list = await messages(`\uFEFF${FRONT}Text[^a].\n\n[^a]: Note.\n`.replace(/\n/g, "\r\n"));
     expect(list).toEqual([]);
+  });
+});
+
+describe("local images", () => {
+  it("embeds an image from the document's folder and refuses one outside it", async () => {
+    const png = Buffer.from("89504e470d0a1a0a0000000d4948445200000001000000010806000000", "hex");
+    const dir = await project({ "doc.md": `${FRONT}![A dot](dot.png)\n\n![Secret](../outside.png)\n\n![Link](evil.png)\n`, "dot.png": png });
+    await symlink("/etc/passwd", path.join(dir, "evil.png"));
+    const { doc, files } = await loadDocument(path.join(dir, "doc.md"));
+    const messages = files[0]!.messages.map((m) => `${m.line}:${m.column} ${m.fatal ? "error" : "warning"} ${m.ruleId}`);
+    expect(messages).toEqual(["9:1 warning image-unsafe", "11:1 error image-file"]);
+    expect(files[0]!.messages[1]!.reason).toBe("Image `evil.png` resolves outside the document's folder; it is replaced by its alternative text");
+    const urls: string[] = [];
+    const walk = (n: { type: string; url?: string; children?: unknown[] }) => {
+      if (n.type === "image") urls.push(n.url!.slice(0, 22));
+      for (const c of (n.children ?? []) as never[]) walk(c);
+    };
+    walk(doc!.tree as never);
+    expect(urls[0]).toBe("data:image/png;base64,");
   });
 });

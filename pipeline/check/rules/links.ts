@@ -31,16 +31,16 @@ export const links: Rule = {
           report(file, "error", `Link to \`#${id}\` points to no heading or note${near.length ? `; did you mean ${near.map((n) => `\`#${n}\``).join(", ")}?` : ""}`, node.position, "link-anchor");
         }
       } else if (!isSafeLink(url)) {
-        report(file, "error", `Link target \`${truncate(url)}\` uses a forbidden protocol (${protocolOf(url) ?? "protocol-relative"}); it is removed. Allowed: http, https, mailto, tel`, node.position, "link-unsafe");
+        report(file, "warning", `Link target \`${truncate(url)}\` uses a forbidden protocol (${protocolOf(url) ?? "protocol-relative"}); it is removed. Allowed: http, https, mailto, tel`, node.position, "link-unsafe");
       }
     });
     visit(tree, "image", (node) => {
       const url = node.url.trim();
       const protocol = protocolOf(url);
       if (protocol === "http:" || protocol === "https:" || url.startsWith("//")) {
-        report(file, "error", `Remote image \`${truncate(url)}\` is not fetched (builds never reach the network); download it next to the document`, node.position, "image-remote");
+        report(file, "warning", `Remote image \`${truncate(url)}\` is removed: builds never reach the network; download it next to the document`, node.position, "image-remote");
       } else if (protocol !== undefined || path.isAbsolute(url) || path.normalize(url).startsWith("..")) {
-        report(file, "error", `Image \`${truncate(url)}\` is outside the document's folder or uses a forbidden protocol; it is removed`, node.position, "image-unsafe");
+        report(file, "warning", `Image \`${truncate(url)}\` is outside the document's folder or uses a forbidden protocol; it is removed`, node.position, "image-unsafe");
       }
       if (!node.alt?.trim()) report(file, "warning", `Image \`${truncate(url)}\` has no alternative text`, node.position, "image-alt");
     });
