@@ -15,12 +15,17 @@ import { hasErrors, loadDocument } from "../load.ts";
 import { exportTranslation, importTranslation, loadEditions, translationLanguages, updateTranslations } from "../i18n/translations.ts";
 import { parseFormats } from "../writers/index.ts";
 import { formatSize } from "../writers/html/index-page.ts";
+import { signatoriesCommand } from "./signatories.ts";
 
 const USAGE = `Usage: letterpress <command> [options]
 
 Commands:
   build [doc.md]                 Build editions (default: every language and format) into dist/
   check [doc.md]                 Check the document, its data and translations; report problems
+  signatories import <file.csv> [doc.md]
+                                 Add sign-ons from a CSV export (--map, --report, --dry-run)
+  signatories add --name … [doc.md]
+                                 Add one signatory (--individual --family --affiliation --country --website)
   watch [doc.md]                 Build, then rebuild what changed whenever a source, translation or
                                  the signatory list changes (Ctrl-C to stop)
   translations update [doc.md]   Write translations/<slug>.pot; create or merge translations/<lang>/<slug>.po
@@ -176,6 +181,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         process.off("SIGTERM", stop);
         return 0;
       }
+      case "signatories":
+        return await signatoriesCommand(rest[0], rest.slice(1), values, io);
       case "translations":
         return await translationsCommand(sub, input, list(values.lang) ?? [], values.strict, io, {
           ...(xliff ? { xliff } : {}),
