@@ -6,14 +6,11 @@ import { createHash } from "node:crypto";
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import type { VFile } from "vfile";
-import { ConfigError } from "../errors.ts";
-import { hasErrors, loadDocument } from "../load.ts";
+import { hasErrors } from "../load.ts";
 import { FORMATS, type Format, type Output, type Publication } from "../model.ts";
-import { loadEditions, translationLanguages } from "../i18n/translations.ts";
-import { createPublication } from "../transform/publication.ts";
 import { writers } from "../writers/index.ts";
 import { renderIndexPage, type IndexEntry } from "../writers/html/index-page.ts";
-import { resolveEpoch } from "./epoch.ts";
+import { prepareEditions } from "./editions.ts";
 import { Staging } from "./output.ts";
 import { ResourcePool } from "./resources.ts";
 import { CHANGES_FILE, createManifest, MANIFEST_FILE, readManifest, renderChangeReport, signatoryChanges } from "./manifest.ts";
@@ -62,10 +59,7 @@ export interface BuildResult {
   reused?: number;
 }
 
-/** Languages this document can be built in: the source language and those with translations. */
-export function availableLanguages(sourceLang: string, translationLangs: readonly string[]): string[] {
-  return [sourceLang, ...translationLangs.filter((l) => l !== sourceLang).sort()];
-}
+export { availableLanguages } from "./editions.ts";
 
 /** One-shot build: a fresh builder, disposed at the end (the browser is closed). */
 export async function build(options: BuildOptions): Promise<BuildResult> {
@@ -91,41 +85,10 @@ export class Builder {
 
   async build(options: BuildOptions): Promise<BuildResult> {
     const started = performance.now();
-    const { doc, files } = await loadDocument(options.input);
-    if (!doc || hasErrors(files)) return { ok: false, files, outputs: [], ms: performance.now() - started };
-
-    const available = availableLanguages(doc.meta.lang, await translationLanguages(options.root, doc.slug));
-    const langs = options.langs && options.langs.length > 0 ? [...options.langs] : available;
-    for (const lang of langs) {
-      if (!available.includes(lang)) {
-        throw new ConfigError(`No edition in \`${lang}\`: available languages are ${available.join(", ")}`, {
-          hint: `start one with \`letterpress translations update --lang ${lang}\``,
-        });
-      }
-    }
-    const epoch = resolveEpoch(doc.path, options.env);
-    const translated = await loadEditions(doc, options.root, langs.filter((l) => l !== doc.meta.lang), { strict: options.strict ?? false });
-    files.push(...translated.map((t) => t.file));
-    if (hasErrors(files)) return { ok: false, files, outputs: [], ms: performance.now() - started };
-    const editionFiles = new Map<string, VFile>([[doc.meta.lang, doc.file], ...translated.map((t): [string, VFile] => [t.lang, t.file])]);
-    const publications: Publication[] = langs.map((lang) => {
-      const overlay = translated.find((t) => t.lang === lang)?.overlay;
-      return createPublication(doc, {
-        lang,
-        languages: available,
-        epoch,
-        ...(overlay ? { tree: overlay.tree, meta: overlay.meta, catalog: overlay.catalog } : {}),
-      });
-    });
-
-    // Everything an edition's outputs depend on, hashed: the document and its data, the edition's
-    // PO file, the set of languages (language switchers) and the epoch.
-    const common = createHash("sha256")
-      .update(files.filter((f) => !translated.some((t) => t.file === f)).map((f) => `${f.path}\0${String(f.value)}`).join("\0"))
-      .update(`\0${available.join(",")}\0${epoch}`)
-      .digest("hex");
-    const editionHash = (lang: string) =>
-      createHash("sha256").update(common).update(String(editionFiles.get(lang)?.value ?? "")).update(lang).digest("hex");
+    const prepared = await prepareEditions(options);
+    if (!prepared.ok) return { ok: false, files: prepared.files, outputs: [], ms: performance.now() - started };
+    const { doc, files, available, publications, fileOf: editionFiles, epoch, hashOf: editionHash, inputHash: common, coverage } = prepared.editions;
+    const langs = publications.map((p) => p.lang);
 
     const previous = await readManifest(options.outDir);
     const partial = langs.length < available.length || options.formats.length < FORMATS.length;
@@ -168,7 +131,7 @@ export class Builder {
         epoch,
         inputHash: common,
         languages: available,
-        coverage: Object.fromEntries(translated.map((t) => [t.lang, t.overlay?.stats])),
+        coverage,
         changes,
       });
       outputs.push({ path: MANIFEST_FILE, bytes: await staging.write(MANIFEST_FILE, manifest), sha256: sha256(manifest) });
