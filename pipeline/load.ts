@@ -65,6 +65,7 @@ export async function loadDocument(documentPath: string): Promise<LoadResult> {
         ...(frontMatter.addressee ? { addressee: frontMatter.addressee } : {}),
         ...(frontMatter.date ? { date: frontMatter.date } : {}),
         ...(frontMatter.signatories ? { signatories: frontMatter.signatories } : {}),
+        ...(frontMatter.missions ? { missions: frontMatter.missions } : {}),
       }
     : undefined;
   check({ tree, file, facts, meta, signatories });

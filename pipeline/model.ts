@@ -12,7 +12,7 @@ import type { Labels } from "./i18n/labels.ts";
 export type { Labels };
 
 /** The output formats Letterpress knows. Adding one means adding a writer to the registry. */
-export const FORMATS = ["html", "docx"] as const;
+export const FORMATS = ["html", "epub", "pdf", "docx"] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** Front matter of a Letterpress document, validated. */
@@ -31,6 +31,8 @@ export interface Metadata {
   date?: string;
   /** Path of the signatories file relative to the document, if any. */
   signatories?: string;
+  /** Path of the missions file (`letterpress deliver`) relative to the document, if any. */
+  missions?: string;
 }
 
 /** One footnote, numbered by the order of its first reference. */
@@ -100,6 +102,18 @@ export interface Publication {
   editions: EditionRef[];
   /** Seconds since the epoch used for every date in the outputs (SOURCE_DATE_EPOCH). */
   epoch: number;
+  /** For addressed copies (`letterpress deliver`): who this copy is for. */
+  recipient?: Recipient;
+}
+
+/** The addressee of one delivered copy, already in the edition's language. */
+export interface Recipient {
+  /** ISO 3166-1 code of the member state. */
+  code: string;
+  /** The state's name in the edition's language. */
+  name: string;
+  /** Further address lines ("Permanent Mission to the United Nations, New York"). */
+  lines: string[];
 }
 
 export interface EditionRef {

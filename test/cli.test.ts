@@ -13,7 +13,7 @@ describe("letterpress CLI", () => {
   it("check reports no errors on the bundled letter (one known warning)", async () => {
     const result = await cli(["check", path.join(ROOT, "source/open-letter.md")]);
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/37:61\s+warning\s+UN document symbol `A\/C\.3\/74\/L\/11\/Rev\.1`.*un-symbol/);
+    expect(result.stderr).toMatch(/38:61\s+warning\s+UN document symbol `A\/C\.3\/74\/L\/11\/Rev\.1`.*un-symbol/);
     expect(result.stderr).toContain("1 warning");
   });
 

@@ -10,6 +10,7 @@ import { reporter } from "vfile-reporter";
 import type { VFile } from "vfile";
 import { build } from "../build/build.ts";
 import { watch } from "../build/watch.ts";
+import { deliver } from "../deliver/deliver.ts";
 import { ConfigError } from "../errors.ts";
 import { hasErrors, loadDocument } from "../load.ts";
 import { exportTranslation, importTranslation, loadEditions, translationLanguages, updateTranslations } from "../i18n/translations.ts";
@@ -26,6 +27,8 @@ Commands:
                                  Add sign-ons from a CSV export (--map, --report, --dry-run)
   signatories add --name … [doc.md]
                                  Add one signatory (--individual --family --affiliation --country --website)
+  deliver [doc.md]               One addressed PDF per permanent mission, in the language it works in
+                                 (--missions FILE, --only FR,MX, --out DIR; default dist/delivery)
   watch [doc.md]                 Build, then rebuild what changed whenever a source, translation or
                                  the signatory list changes (Ctrl-C to stop)
   translations update [doc.md]   Write translations/<slug>.pot; create or merge translations/<lang>/<slug>.po
@@ -83,6 +86,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         format: { type: "string" },
         quiet: { type: "boolean", default: false },
         strict: { type: "boolean", default: false },
+        missions: { type: "string" },
+        only: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
         // signatories import / add
         map: { type: "string" },
@@ -144,6 +149,26 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         }
         const total = result.outputs.reduce((sum, o) => sum + o.bytes, 0);
         io.stdout(`Built ${result.outputs.length} files (${formatSize(total)}) into ${values.out}/ in ${(result.ms / 1000).toFixed(2)} s\n`);
+        return 0;
+      }
+      case "deliver": {
+        const out = values.out === "dist" ? path.join("dist", "delivery") : values.out;
+        const result = await deliver({
+          input,
+          root: projectRoot(path.dirname(input)),
+          outDir: out,
+          strict: values.strict,
+          ...(values.missions ? { missions: values.missions } : {}),
+          ...(list(values.only) ? { only: list(values.only)! } : {}),
+          onProgress: values.quiet ? undefined : (e) => io.stderr(`  [${String(e.done).padStart(3)}/${e.total}] ${e.path.padEnd(28)} ${formatSize(e.bytes).padStart(10)}\n`),
+        });
+        report(result.files, io);
+        if (!result.ok) {
+          io.stderr(`letterpress: delivery failed; ${out}/ was left unchanged\n`);
+          return 1;
+        }
+        const langs = [...new Set(result.copies.map((c) => c.lang))].sort();
+        io.stdout(`Delivered ${result.copies.length} addressed PDFs (${langs.map((l) => `${l} ${result.copies.filter((c) => c.lang === l).length}`).join(", ")}) into ${out}/ in ${(result.ms / 1000).toFixed(1)} s\n`);
         return 0;
       }
       case "watch": {

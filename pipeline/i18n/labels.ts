@@ -24,6 +24,8 @@ export const LABELS = {
   "unofficial-translation": "Unofficial translation. The English text is the authoritative version.",
   "all-editions": "All editions of this document",
   files: "Files",
+  "delivery-mission": "Permanent Mission to the United Nations, New York",
+  "delivery-to": "To",
 } as const;
 export type LabelKey = keyof typeof LABELS;
 

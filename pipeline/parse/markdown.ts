@@ -28,6 +28,7 @@ export const frontMatterSchema = z.strictObject({
     .refine((d) => /^\d{4}(-\d{2}(-\d{2})?)?$/.test(d), "`date` must be YYYY, YYYY-MM or YYYY-MM-DD")
     .optional(),
   signatories: z.string().min(1).optional(),
+  missions: z.string().min(1).optional(),
 });
 export type FrontMatter = z.infer<typeof frontMatterSchema>;
 

@@ -66,6 +66,7 @@ export function renderBody(pub: Publication, strategy: NoteStrategy): { body: El
   }
 
   const body = convert(pub.tree);
+  if (pub.recipient) body.unshift(recipientBlock(pub));
   const notes = strategy.notes?.(pub, pub.footnotes.map((note) => ({ note, content: renderDefinition(note) }))) ?? [];
   // A document with a signatories file but no marker gets the list at the end.
   if (pub.signatories && !hasSignatoriesNode(pub.tree)) body.push(signatoriesSection(pub));
@@ -74,6 +75,15 @@ export function renderBody(pub: Publication, strategy: NoteStrategy): { body: El
 
 function hasSignatoriesNode(tree: Root): boolean {
   return tree.children.some((n) => n.type === "signatories");
+}
+
+/** The address block of a delivered copy, above the title. */
+export function recipientBlock(pub: Publication): Element {
+  const r = pub.recipient!;
+  return h("address", { className: ["recipient"], ariaLabel: pub.labels.get("delivery-to") }, [
+    h("p", { className: ["recipient-name"] }, r.name),
+    ...r.lines.map((line) => h("p", line)),
+  ]);
 }
 
 /** The signatory list: counts, organisations, individuals with affiliations. */

@@ -1,0 +1,94 @@
+/**
+ * `letterpress deliver`: one addressed PDF per permanent mission, in the UN language the mission
+ * works in. Editions are prepared once per language (parse, overlay, checks); each copy is that
+ * edition's publication with a recipient, printed in the build's one warm browser.
+ */
+import { createHash } from "node:crypto";
+import { availableParallelism } from "node:os";
+import path from "node:path";
+import type { VFile } from "vfile";
+import { prepareEditions, type EditionRequest } from "../build/editions.ts";
+import { Staging } from "../build/output.ts";
+import { ResourcePool } from "../build/resources.ts";
+import { ConfigError } from "../errors.ts";
+import type { Publication } from "../model.ts";
+import { writers } from "../writers/index.ts";
+import { loadMissions, stateName, type Mission } from "./missions.ts";
+
+export interface DeliverOptions extends EditionRequest {
+  /** Missions file; default: the document's `missions:` front matter. */
+  missions?: string;
+  outDir: string;
+  /** Only these ISO codes. */
+  only?: readonly string[];
+  onProgress?: (event: { code: string; lang: string; path: string; bytes: number; done: number; total: number }) => void;
+}
+
+export interface DeliverResult {
+  ok: boolean;
+  files: VFile[];
+  copies: Array<{ code: string; state: string; lang: string; path: string; bytes: number; sha256: string }>;
+  ms: number;
+}
+
+export async function deliver(options: DeliverOptions): Promise<DeliverResult> {
+  const started = performance.now();
+  const pdf = (writers as Partial<typeof writers>)["pdf" as keyof typeof writers];
+  if (!pdf) throw new ConfigError("This installation has no PDF writer");
+  const prepared = await prepareEditions({ ...options, langs: [] });
+  if (!prepared.ok) return { ok: false, files: prepared.files, copies: [], ms: performance.now() - started };
+  const { doc, files, publications, fileOf } = prepared.editions;
+
+  const missionsPath = options.missions ?? (doc.meta.missions ? path.resolve(path.dirname(doc.path), doc.meta.missions) : undefined);
+  if (!missionsPath) throw new ConfigError("No missions file: name one with --missions or `missions:` in the front matter");
+  const loaded = await loadMissions(missionsPath);
+  files.push(loaded.file);
+  if (!loaded.missions) return { ok: false, files, copies: [], ms: performance.now() - started };
+  let missions: Mission[] = loaded.missions;
+  if (options.only?.length) {
+    const unknown = options.only.filter((c) => !missions.some((m) => m.code === c));
+    if (unknown.length) throw new ConfigError(`Not in the missions file: ${unknown.join(", ")}`);
+    missions = missions.filter((m) => options.only!.includes(m.code));
+  }
+  const byLang = new Map(publications.map((p) => [p.lang, p]));
+  const missing = [...new Set(missions.map((m) => m.lang))].filter((l) => !byLang.has(l));
+  if (missing.length) {
+    throw new ConfigError(`Missions work in ${missing.join(", ")}, but the document has no translation into ${missing.join(", ")}`, {
+      hint: `add one with \`letterpress translations update --lang ${missing[0]}\``,
+    });
+  }
+
+  const staging = await Staging.open(options.outDir, false);
+  const resources = new ResourcePool();
+  const copies: DeliverResult["copies"] = [];
+  try {
+    let next = 0;
+    const worker = async () => {
+      while (next < missions.length) {
+        const mission = missions[next++]!;
+        const edition = byLang.get(mission.lang)!;
+        const name = stateName(mission.code, mission.lang);
+        const pub: Publication = { ...edition, recipient: { code: mission.code, name, lines: [edition.labels.get("delivery-mission")] } };
+        const output = await pdf.write(pub, { root: options.root, resources, file: fileOf.get(mission.lang)! });
+        const relative = path.posix.join(mission.lang, `${doc.slug}-${mission.code}.pdf`);
+        const bytes = await staging.write(relative, output.data);
+        copies.push({ code: mission.code, state: stateName(mission.code, "en"), lang: mission.lang, path: relative, bytes, sha256: createHash("sha256").update(output.data).digest("hex") });
+        options.onProgress?.({ code: mission.code, lang: mission.lang, path: relative, bytes, done: copies.length, total: missions.length });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(availableParallelism(), missions.length)) }, worker));
+    if (files.some((f) => f.messages.some((m) => m.fatal))) {
+      await staging.abort();
+      return { ok: false, files, copies: [], ms: performance.now() - started };
+    }
+    copies.sort((a, b) => a.code.localeCompare(b.code));
+    await staging.write("delivery.json", `${JSON.stringify({ document: doc.slug, title: doc.meta.title, copies }, null, 2)}\n`);
+    await staging.commit();
+  } catch (error) {
+    await staging.abort();
+    throw error;
+  } finally {
+    await resources.dispose();
+  }
+  return { ok: true, files, copies, ms: performance.now() - started };
+}
