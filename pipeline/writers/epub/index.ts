@@ -15,6 +15,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { EPub, type Chapter, type Options } from "epub-gen-memory";
+import { allowedAttributes } from "epub-gen-memory/dist/lib/util/constants.js";
 import type { Element, ElementContent } from "hast";
 import { toHtml } from "hast-util-to-html";
 import { h } from "hastscript";
@@ -23,6 +24,16 @@ import type { Footnote, Publication, Writer } from "../../model.ts";
 import { allFaces, FAMILIES, FONT_STACK, facesFor, fontFaceRule, type FontFace } from "../shared/fonts.ts";
 import { appendToLastParagraph, renderBody, type NoteStrategy } from "../shared/hast.ts";
 import { chapterXHTML, contentOPF, tocXHTML, type EpubTemplateData, type NavEntry } from "./templates.ts";
+
+/**
+ * epub-gen-memory drops every attribute outside a list written for XHTML 1.1, which loses the
+ * numbering of an ordered list that does not start at 1. These are valid EPUB 3 (HTML5)
+ * attributes our Markdown produces; the list is the library's own exported array.
+ */
+const allowed = allowedAttributes as readonly string[] as string[];
+for (const name of ["start", "reversed", "value"]) {
+  if (!allowed.includes(name)) allowed.push(name);
+}
 
 const stylesheet = readFile(new URL("./style.css", import.meta.url), "utf8");
 
@@ -73,8 +84,9 @@ export const epubNotes: NoteStrategy = {
  * The note's number and the way back, after the note text: "↩ 3", one link per reference
  * ("↩ 3²" for the second reference to the same note), each labelled for screen readers.
  */
-export function noteBackLinks(pub: Publication, note: Footnote): Element[] {
-  return note.refIds.map((refId, i) =>
+export function noteBackLinks(pub: Publication, note: Footnote): ElementContent[] {
+  return note.refIds.flatMap((refId, i): ElementContent[] => [
+    ...(i > 0 ? [{ type: "text" as const, value: " " }] : []),
     h(
       "a",
       {
@@ -88,10 +100,10 @@ export function noteBackLinks(pub: Publication, note: Footnote): Element[] {
       },
       [h("span", { className: ["arrow"] }, ARROW), ` ${note.number}`, ...(i === 0 ? [] : [h("sup", String(i + 1))])],
     ),
-  );
+  ]);
 }
 
-/** Everything that goes into the EPUB, before zipping (exported for inspection in tests). */
+/** Everything that goes into the EPUB: the options and templates data, the one chapter, the zip time. */
 export interface EpubParts {
   options: Options & EpubTemplateData;
   chapter: Chapter & { id: string; dir: string };
@@ -109,7 +121,10 @@ export async function epubParts(pub: Publication, file?: VFile): Promise<EpubPar
   const article = fitForEpub(h("main", { id: "content" }, main), file);
   const content = toHtml(article);
 
-  const toc = navTree(outline(pub));
+  // A package, a content document and a nav link all need a non-empty title.
+  const title = pub.meta.title.trim() || pub.meta.shortTitle.trim() || pub.slug;
+  const entries = outline(pub);
+  const toc = navTree(entries.length > 0 ? entries : [{ depth: 1, text: title, id: "content" }]);
   const tocTitle = labels.get("contents");
   const navText = new Map<string, string>([["400 normal", flattenNav(toc)], ["700 normal", tocTitle]]);
   const faces = await fontFacesFor(mergeText(textByStyle([article]), navText));
@@ -123,7 +138,7 @@ export async function epubParts(pub: Publication, file?: VFile): Promise<EpubPar
   ].join("\n");
   const english = pub.lang.split("-")[0]!.toLowerCase() === "en";
   const options: Options & EpubTemplateData = {
-    title: pub.meta.title,
+    title,
     author: [pub.meta.author],
     ...(pub.meta.subject ? { description: pub.meta.subject } : {}),
     lang: pub.lang,
@@ -159,7 +174,7 @@ export async function epubParts(pub: Publication, file?: VFile): Promise<EpubPar
     chapterHref: CHAPTER_FILE,
     startFragment: pub.headings[0]?.id || "content",
   };
-  const chapter = { id: CHAPTER_ID, title: pub.meta.title, content, filename: CHAPTER_FILE, dir: pub.dir };
+  const chapter = { id: CHAPTER_ID, title, content, filename: CHAPTER_FILE, dir: pub.dir };
   return { options, chapter, identifier, date: zipDate(pub.epoch) };
 }
 
