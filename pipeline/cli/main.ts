@@ -1,7 +1,8 @@
 /**
  * The `letterpress` command line. The only place that prints: diagnostics are reported once, in
  * vfile-reporter style; a configuration mistake is one clear line; never a stack trace for user
- * mistakes. Exit codes: 0 ok (warnings allowed), 1 errors in the input or the configuration.
+ * mistakes. Exit codes: 0 ok (warnings allowed), 1 errors in the input or the configuration,
+ * 2 an internal error (a bug: reported in one line, with the stack under LETTERPRESS_DEBUG=1).
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -222,7 +223,12 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       io.stderr(`letterpress: error: ${error.message}${error.hint ? ` (${error.hint})` : ""}\n`);
       return 1;
     }
-    throw error;
+    // A bug in Letterpress, not a user mistake: one line, the stack only on request.
+    const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    io.stderr(`letterpress: internal error: ${message}\n`);
+    if (process.env.LETTERPRESS_DEBUG) io.stderr(`${error instanceof Error ? error.stack : ""}\n`);
+    else io.stderr("letterpress: run again with LETTERPRESS_DEBUG=1 for details, and please report it\n");
+    return 2;
   }
 }
 
