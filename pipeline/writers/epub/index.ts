@@ -22,7 +22,7 @@ import { h } from "hastscript";
 import type { VFile } from "vfile";
 import type { Footnote, Publication, Writer } from "../../model.ts";
 import { allFaces, FAMILIES, FONT_STACK, facesFor, fontFaceRule, type FontFace } from "../shared/fonts.ts";
-import { appendToLastParagraph, renderBody, type NoteStrategy } from "../shared/hast.ts";
+import { appendToLastParagraph, backLinks, renderBody, type NoteStrategy } from "../shared/hast.ts";
 import { chapterXHTML, contentOPF, tocXHTML, type EpubTemplateData, type NavEntry } from "./templates.ts";
 
 /**
@@ -85,22 +85,7 @@ export const epubNotes: NoteStrategy = {
  * ("↩ 3²" for the second reference to the same note), each labelled for screen readers.
  */
 export function noteBackLinks(pub: Publication, note: Footnote): ElementContent[] {
-  return note.refIds.flatMap((refId, i): ElementContent[] => [
-    ...(i > 0 ? [{ type: "text" as const, value: " " }] : []),
-    h(
-      "a",
-      {
-        href: `#${refId}`,
-        className: ["backref"],
-        role: "doc-backlink",
-        ariaLabel:
-          i === 0
-            ? pub.labels.get("back-to-reference", { n: note.number })
-            : pub.labels.get("back-to-reference-again", { n: note.number, k: i + 1 }),
-      },
-      [h("span", { className: ["arrow"] }, ARROW), ` ${note.number}`, ...(i === 0 ? [] : [h("sup", String(i + 1))])],
-    ),
-  ]);
+  return backLinks(pub, note, (i) => [h("span", { className: ["arrow"] }, ARROW), { type: "text", value: ` ${note.number}` }, ...(i === 0 ? [] : [h("sup", String(i + 1))])]);
 }
 
 /** Everything that goes into the EPUB: the options and templates data, the one chapter, the zip time. */

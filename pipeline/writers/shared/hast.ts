@@ -127,9 +127,18 @@ export function signatoriesSection(pub: Publication): Element {
   ].filter((x): x is Element => x !== undefined));
 }
 
-/** Back-links from a note to each of its references, labelled for screen readers. */
-export function backLinks(pub: Publication, note: Footnote, extra: Record<string, unknown> = {}): Element[] {
-  return note.refIds.map((refId, i) =>
+/**
+ * Back-links from a note to each of its references, labelled for screen readers ("Back to
+ * reference 3"), separated by spaces. `content` gives each link's visible content (default "↩",
+ * "↩²" for the second reference).
+ */
+export function backLinks(
+  pub: Publication,
+  note: Footnote,
+  content: (occurrence: number) => ElementContent[] = (i) => (i === 0 ? [{ type: "text", value: "↩" }] : [{ type: "text", value: "↩" }, h("sup", String(i + 1))]),
+): ElementContent[] {
+  return note.refIds.flatMap((refId, i): ElementContent[] => [
+    ...(i > 0 ? [{ type: "text" as const, value: " " }] : []),
     h(
       "a",
       {
@@ -140,11 +149,10 @@ export function backLinks(pub: Publication, note: Footnote, extra: Record<string
           i === 0
             ? pub.labels.get("back-to-reference", { n: note.number })
             : pub.labels.get("back-to-reference-again", { n: note.number, k: i + 1 }),
-        ...extra,
       },
-      i === 0 ? "↩" : ["↩", h("sup", String(i + 1))],
+      content(i),
     ),
-  );
+  ]);
 }
 
 /** Append inline content to the last paragraph of a note (or as a new paragraph). */
