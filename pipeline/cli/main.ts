@@ -116,6 +116,15 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   const xliff = sub === "import" ? rest.shift() : undefined;
   const input = rest[0] ?? "source/open-letter.md";
   const list = (s: string | undefined) => (s ? s.split(",").map((x) => x.trim()).filter(Boolean) : undefined);
+  /** The options `build` and `watch` share. */
+  const buildOptions = () => ({
+    input,
+    outDir: values.out,
+    root: projectRoot(path.dirname(input)),
+    ...(list(values.lang) ? { langs: list(values.lang)! } : {}),
+    formats: parseFormats(list(values.format)),
+    strict: values.strict,
+  });
   try {
     switch (command) {
       case "check": {
@@ -131,14 +140,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         return failed ? 1 : 0;
       }
       case "build": {
-        const formats = parseFormats(list(values.format));
         const result = await build({
-          input,
-          outDir: values.out,
-          root: projectRoot(path.dirname(input)),
-          ...(list(values.lang) ? { langs: list(values.lang)! } : {}),
-          formats,
-          strict: values.strict,
+          ...buildOptions(),
           onProgress: values.quiet
             ? undefined
             : (e) => io.stderr(`  ${e.path.padEnd(32)} ${formatSize(e.bytes).padStart(10)} ${Math.round(e.ms).toString().padStart(6)} ms\n`),
@@ -173,19 +176,13 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         return 0;
       }
       case "watch": {
-        const formats = parseFormats(list(values.format));
         const controller = new AbortController();
         const stop = () => controller.abort();
         process.once("SIGINT", stop);
         process.once("SIGTERM", stop);
         io.stderr(`Watching ${input} (Ctrl-C to stop)\n`);
         await watch({
-          input,
-          outDir: values.out,
-          root: projectRoot(path.dirname(input)),
-          ...(list(values.lang) ? { langs: list(values.lang)! } : {}),
-          formats,
-          strict: values.strict,
+          ...buildOptions(),
           signal: controller.signal,
           onBuild: (event) => {
             const stamp = new Date().toTimeString().slice(0, 8);
