@@ -12,7 +12,7 @@ import type { Labels } from "./i18n/labels.ts";
 export type { Labels };
 
 /** The output formats Letterpress knows. Adding one means adding a writer to the registry. */
-export const FORMATS = ["html", "docx", "epub"] as const;
+export const FORMATS = ["html", "docx", "epub", "pdf"] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** Front matter of a Letterpress document, validated. */

@@ -6,11 +6,13 @@ import { ConfigError } from "../errors.ts";
 import { FORMATS, type Format, type Writer } from "../model.ts";
 import { htmlWriter } from "./html/index.ts";
 import { epubWriter } from "./epub/index.ts";
+import { pdfWriter } from "./pdf/index.ts";
 import { docxWriter } from "./docx/index.ts";
 
 export const writers: Record<Format, Writer> = {
   html: htmlWriter,
   epub: epubWriter,
+  pdf: pdfWriter,
   docx: docxWriter,
 };
 

@@ -35,7 +35,9 @@
         range.setEnd(node, i + 1);
         const rect = range.getClientRects()[0];
         if (!rect || rect.height === 0) continue;
-        if (rect.top > lineTop + lineHeight * 0.6) {
+        // A new line starts lower down, or at the top of the next column: Paged.js lays the
+        // overflowing part of a page out in a column to the right.
+        if (Math.abs(rect.top - lineTop) > lineHeight * 0.6) {
           starts.push({ node, offset: i, top: rect.top });
           lineTop = rect.top;
         }
@@ -136,9 +138,25 @@
       }
     }
     // Any other id Paged.js invented would become a random link destination.
-    for (const el of document.querySelectorAll("[id^='note-']")) el.removeAttribute("id");
+    for (const el of document.querySelectorAll("[id^='note-'][data-ref]")) {
+      if (el.id === `note-${el.dataset.ref}`) el.removeAttribute("id");
+    }
     for (const box of document.querySelectorAll(".pagedjs_margin")) box.setAttribute("aria-hidden", "true");
+    // Paragraph pieces at page breaks, with their line counts (for the writer's widow/orphan check).
+    const splits = [];
+    for (const piece of document.querySelectorAll(".pagedjs_page_content [data-split-to], .pagedjs_page_content [data-split-from]")) {
+      if (!piece.matches(SPLITTABLE) || piece.closest("[data-note='footnote']")) continue;
+      const page = piece.closest(".pagedjs_page");
+      splits.push({
+        page: page ? Number(page.dataset.pageNumber) : 0,
+        lines: lineStarts(piece).length,
+        first: !piece.dataset.splitFrom,
+        last: !piece.dataset.splitTo,
+        text: piece.textContent.trim().slice(0, 40),
+      });
+    }
     return {
+      splits,
       pages: document.querySelectorAll(".pagedjs_page").length,
       notes: notes.filter((n) => !n.dataset.splitFrom).map((n) => n.dataset.noteId),
       calls,

@@ -25,8 +25,20 @@ function pagedjs(): Promise<string> {
 
 const inPageSource = readFile(new URL("./in-page.js", import.meta.url), "utf8");
 
+/** A piece of a paragraph that a page break divides. */
+export interface SplitPiece {
+  page: number;
+  lines: number;
+  /** The piece is the paragraph's beginning (an orphan if it has one line). */
+  first: boolean;
+  /** The piece is the paragraph's end (a widow if it has one line). */
+  last: boolean;
+  text: string;
+}
+
 export interface Layout {
   pages: number;
+  splits: SplitPiece[];
   /** Note ids in the footnote areas, in order. */
   notes: string[];
   /** Notes whose call ended on another page than the note (should never happen). */
@@ -37,9 +49,12 @@ export interface Printed {
   pdf: Uint8Array;
   layout: Layout;
   blocked: BlockedRequest[];
+  /** Uncaught errors in the page (Paged.js or our handlers). */
+  errors: string[];
 }
 
 interface FinishReport {
+  splits: SplitPiece[];
   pages: number;
   notes: string[];
   calls: number;
@@ -50,6 +65,8 @@ export async function paginate(browser: Browser, html: string): Promise<Printed>
   const page = await browser.newPage();
   try {
     const blocked = await sandboxPage(page);
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(error instanceof Error ? error.message : String(error)));
     await page.setContent(html, { waitUntil: "load", timeout: 60_000 });
     await page.evaluate(await pagedjs());
     await page.evaluate(await inPageSource);
@@ -73,10 +90,12 @@ export async function paginate(browser: Browser, html: string): Promise<Printed>
       pdf,
       layout: {
         pages: report.pages,
+        splits: report.splits,
         notes: report.notes,
         misplaced: report.placement.filter((p) => p.notePage !== p.callPage).map((p) => p.id),
       },
       blocked: dedupe(blocked),
+      errors: [...new Set(errors)],
     };
   } finally {
     await page.close();

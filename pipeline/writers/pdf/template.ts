@@ -14,24 +14,26 @@ import { h } from "hastscript";
 import type { Publication } from "../../model.ts";
 import { renderBody } from "../shared/hast.ts";
 import { visibleText } from "../shared/text.ts";
-import { editionFonts } from "./fonts.ts";
+import { editionFonts, isArabicScript } from "./fonts.ts";
 import { pdfNotes } from "./notes.ts";
 
 const stylesheet = readFile(new URL("./print.css", import.meta.url), "utf8");
 
 /** Characters the page adds itself (counters, note markers) that the fonts must cover. */
-const GENERATED_TEXT = "0123456789.\u00a0 ";
+const GENERATED_TEXT = "0123456789.()\u00a0 ";
 
 export interface PrintDocument {
   html: string;
   /** Titles of the headings in document order: what the PDF outline must say. */
   outline: Array<{ depth: number; title: string; id: string }>;
+  /** Sources of images the page cannot show (the writer reads no files besides fonts). */
+  images: string[];
 }
 
 export async function printDocument(pub: Publication): Promise<PrintDocument> {
   const { body } = renderBody(pub, pdfNotes());
   const front: ElementContent[] = pub.translated
-    ? [h("p", { className: ["notice"], ...(pub.labels.isFallback("unofficial-translation") ? { lang: "en" } : {}) }, pub.labels.get("unofficial-translation"))]
+    ? [h("p", { className: ["notice"], ...(pub.labels.isFallback("unofficial-translation") ? { lang: "en", dir: "ltr" } : {}) }, pub.labels.get("unofficial-translation"))]
     : [];
   const article = h("article", { className: ["letter"], lang: pub.lang, dir: pub.dir }, insertAfterTitle(body, front));
 
@@ -51,9 +53,9 @@ export async function printDocument(pub: Publication): Promise<PrintDocument> {
   ];
   const tree = h("html", { lang: pub.lang }, [
     h("head", head),
-    h("body", { className: [pub.dir === "rtl" ? "edition-rtl" : "edition-ltr"] }, [article]),
+    h("body", { className: [pub.dir === "rtl" ? "edition-rtl" : "edition-ltr", ...(isArabicScript(pub.lang) ? ["script-arab"] : [])] }, [article]),
   ]);
-  return { html: `<!DOCTYPE html>\n${toHtml(tree)}\n`, outline: outlineOf(pub, article) };
+  return { html: `<!DOCTYPE html>\n${toHtml(tree)}\n`, outline: outlineOf(pub, article), images: imagesOf(article) };
 }
 
 /** The translation notice goes right after the title. */
@@ -104,4 +106,17 @@ function outlineOf(pub: Publication, root: Element): PrintDocument["outline"] {
   };
   walk(root);
   return out;
+}
+
+function imagesOf(root: Element): string[] {
+  const sources: string[] = [];
+  const walk = (node: Nodes) => {
+    if (node.type === "element" && node.tagName === "img") {
+      const src = String(node.properties.src ?? "");
+      if (!src.startsWith("data:")) sources.push(src);
+    }
+    if ("children" in node) for (const child of node.children) walk(child as Nodes);
+  };
+  walk(root);
+  return sources;
 }

@@ -1,0 +1,74 @@
+/**
+ * PDF writer: a typeset, tagged A4 PDF per edition.
+ *
+ *   template.ts   the print document (body from the model, notes as Paged.js footnotes, fonts, @page rules)
+ *   print.css     the print stylesheet
+ *   paginate.ts   Paged.js layout and printing in the build's shared Chromium, sandboxed
+ *   in-page.js    code that runs in the page: widow/orphan control, deterministic note ids
+ *   postprocess/  pdf-lib: document properties and XMP, bookmark titles
+ */
+import type { Browser } from "puppeteer-core";
+import { launchChromium } from "../../browser/chromium.ts";
+import type { Publication, Writer, WriterContext } from "../../model.ts";
+import { paginate } from "./paginate.ts";
+import { postprocess } from "./postprocess/index.ts";
+import { printDocument } from "./template.ts";
+
+const SOURCE = "letterpress";
+
+export async function renderPdf(pub: Publication, ctx: WriterContext): Promise<Uint8Array> {
+  const document = await printDocument(pub);
+  const browser = await ctx.resources.get<Browser>("chromium", () => launchChromium(), (b) => b.close());
+  const printed = await paginate(browser, document.html);
+
+  for (const src of document.images.filter((s) => !/^[a-z][a-z0-9+.-]*:/i.test(s))) {
+    ctx.file.message(`Image \`${src}\` is not embedded in the ${pub.lang} PDF: the PDF writer reads no files from the document's folder`, {
+      ruleId: "pdf-image-not-embedded",
+      source: SOURCE,
+    });
+  }
+  for (const request of printed.blocked) {
+    ctx.file.message(`Blocked a ${request.type} request to \`${request.url}\` while printing the ${pub.lang} PDF: builds never reach the network`, {
+      ruleId: "pdf-blocked-request",
+      source: SOURCE,
+    });
+  }
+  for (const error of printed.errors) {
+    ctx.file.message(`Error in the page while printing the ${pub.lang} PDF: ${error.split("\n")[0]}`, { ruleId: "pdf-render-error", source: SOURCE });
+  }
+  const expected = pub.footnotes.map((n) => n.id);
+  const missing = expected.filter((id) => !printed.layout.notes.includes(id));
+  if (missing.length > 0) {
+    ctx.file.message(`The ${pub.lang} PDF lost note(s) ${missing.join(", ")} during pagination`, { ruleId: "pdf-footnote-lost", source: SOURCE });
+  }
+  if (printed.layout.misplaced.length > 0) {
+    ctx.file.message(`In the ${pub.lang} PDF, note(s) ${printed.layout.misplaced.join(", ")} are not on the page of their reference`, {
+      ruleId: "pdf-footnote-page",
+      source: SOURCE,
+    });
+  }
+
+  for (const piece of printed.layout.splits.filter((s) => s.lines < 2 && s.first !== s.last)) {
+    ctx.file.message(`In the ${pub.lang} PDF, page ${piece.page} has a single line (${piece.first ? "orphan" : "widow"}) of the paragraph “${piece.text}…”`, {
+      ruleId: "pdf-widow-orphan",
+      source: SOURCE,
+    });
+  }
+
+  const result = await postprocess(printed.pdf, pub, document.outline);
+  if (!result.outlineRewritten) {
+    ctx.file.message(`The ${pub.lang} PDF's bookmarks do not match its headings; their titles may lack spaces`, {
+      ruleId: "pdf-outline",
+      source: SOURCE,
+    });
+  }
+  return result.pdf;
+}
+
+export const pdfWriter: Writer = {
+  extension: "pdf",
+  name: "PDF",
+  async write(pub, ctx) {
+    return { path: `${pub.slug}.pdf`, data: await renderPdf(pub, ctx) };
+  },
+};
