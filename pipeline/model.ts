@@ -151,4 +151,9 @@ export interface Writer {
   /** Human name for summaries. */
   name: string;
   write(pub: Publication, ctx: WriterContext): Promise<Output>;
+  /**
+   * Optional: one output per recipient of the same edition (`letterpress deliver`), for writers
+   * that can do better than calling `write` for each (the PDF writer paginates once).
+   */
+  writeCopies?(pub: Publication, recipients: readonly Recipient[], ctx: WriterContext): Promise<Output[]>;
 }

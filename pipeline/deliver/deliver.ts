@@ -11,9 +11,8 @@ import { prepareEditions, type EditionRequest } from "../build/editions.ts";
 import { Staging } from "../build/output.ts";
 import { ResourcePool } from "../build/resources.ts";
 import { ConfigError } from "../errors.ts";
-import type { Publication } from "../model.ts";
 import { writers } from "../writers/index.ts";
-import { loadMissions, stateName, type Mission } from "./missions.ts";
+import { loadMissions, missionName, stateName, type Mission } from "./missions.ts";
 
 export interface DeliverOptions extends EditionRequest {
   /** Missions file; default: the document's `missions:` front matter. */
@@ -62,21 +61,37 @@ export async function deliver(options: DeliverOptions): Promise<DeliverResult> {
   const resources = new ResourcePool();
   const copies: DeliverResult["copies"] = [];
   try {
+    // Copies of one language share a pagination: split each language's missions into chunks,
+    // each chunk laid out once, and run the chunks on as many workers as there are cores.
+    const workers = Math.max(1, Math.min(availableParallelism(), missions.length));
+    const chunkSize = Math.max(1, Math.ceil(missions.length / (workers * 2)));
+    const chunks: Mission[][] = [];
+    for (const lang of [...new Set(missions.map((m) => m.lang))]) {
+      const group = missions.filter((m) => m.lang === lang);
+      for (let i = 0; i < group.length; i += chunkSize) chunks.push(group.slice(i, i + chunkSize));
+    }
+    chunks.sort((a, b) => b.length - a.length);
     let next = 0;
     const worker = async () => {
-      while (next < missions.length) {
-        const mission = missions[next++]!;
-        const edition = byLang.get(mission.lang)!;
-        const name = stateName(mission.code, mission.lang);
-        const pub: Publication = { ...edition, recipient: { code: mission.code, name, lines: [edition.labels.get("delivery-mission")] } };
-        const output = await pdf.write(pub, { root: options.root, resources, file: fileOf.get(mission.lang)! });
-        const relative = path.posix.join(mission.lang, `${doc.slug}-${mission.code}.pdf`);
-        const bytes = await staging.write(relative, output.data);
-        copies.push({ code: mission.code, state: stateName(mission.code, "en"), lang: mission.lang, path: relative, bytes, sha256: createHash("sha256").update(output.data).digest("hex") });
-        options.onProgress?.({ code: mission.code, lang: mission.lang, path: relative, bytes, done: copies.length, total: missions.length });
+      while (next < chunks.length) {
+        const chunk = chunks[next++]!;
+        const lang = chunk[0]!.lang;
+        const edition = byLang.get(lang)!;
+        const recipients = chunk.map((m) => ({ code: m.code, name: missionName(m), lines: [edition.labels.get("delivery-mission")] }));
+        const ctx = { root: options.root, resources, file: fileOf.get(lang)! };
+        const outputs = pdf.writeCopies
+          ? await pdf.writeCopies(edition, recipients, ctx)
+          : await Promise.all(recipients.map((recipient) => pdf.write({ ...edition, recipient }, ctx)));
+        for (const [i, mission] of chunk.entries()) {
+          const data = outputs[i]!.data;
+          const relative = path.posix.join(lang, `${doc.slug}-${mission.code}.pdf`);
+          const bytes = await staging.write(relative, data);
+          copies.push({ code: mission.code, state: stateName(mission.code, "en"), lang, path: relative, bytes, sha256: createHash("sha256").update(data).digest("hex") });
+          options.onProgress?.({ code: mission.code, lang, path: relative, bytes, done: copies.length, total: missions.length });
+        }
       }
     };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(availableParallelism(), missions.length)) }, worker));
+    await Promise.all(Array.from({ length: workers }, worker));
     if (files.some((f) => f.messages.some((m) => m.fatal))) {
       await staging.abort();
       return { ok: false, files, copies: [], ms: performance.now() - started };

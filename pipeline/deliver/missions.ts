@@ -14,11 +14,18 @@ export const UN_LANGUAGES = ["en", "fr", "es", "ru", "ar", "zh"] as const;
 const missionSchema = z.strictObject({
   code: z.string().regex(/^[A-Z]{2}$/, "`code` must be an ISO 3166-1 alpha-2 code such as `FR`"),
   lang: z.enum(UN_LANGUAGES, { error: `\`lang\` must be one of ${UN_LANGUAGES.join(", ")}` }),
+  /** The state's official name in the mission's language, where CLDR's common name differs. */
+  name: z.string().trim().min(1).optional(),
 });
 
 export const missionsSchema = z.strictObject({ missions: z.array(missionSchema).min(1) });
 
 export type Mission = z.infer<typeof missionSchema>;
+
+/** How a copy names the state: the mission's own `name`, else CLDR's name in the language. */
+export function missionName(mission: Mission): string {
+  return mission.name ?? stateName(mission.code, mission.lang);
+}
 
 /** The state's name in a language ("France", "Francia", "法国"). */
 export function stateName(code: string, lang: string): string {

@@ -9,7 +9,7 @@
  */
 import type { Browser } from "puppeteer-core";
 import { launchChromium } from "../../browser/chromium.ts";
-import type { Publication, Writer, WriterContext } from "../../model.ts";
+import type { Publication, Recipient, Writer, WriterContext } from "../../model.ts";
 import { paginate } from "./paginate.ts";
 import { postprocess } from "./postprocess/index.ts";
 import { printDocument } from "./template.ts";
@@ -17,9 +17,18 @@ import { printDocument } from "./template.ts";
 const SOURCE = "letterpress";
 
 export async function renderPdf(pub: Publication, ctx: WriterContext): Promise<Uint8Array> {
+  return (await renderPdfCopies(pub, [], ctx))[0]!;
+}
+
+/**
+ * The edition for `pub.recipient`, then the same edition for each further recipient. Pagination
+ * is done once; each copy only changes the address block's text (a copy whose block would change
+ * size is laid out on its own).
+ */
+export async function renderPdfCopies(pub: Publication, others: readonly Recipient[], ctx: WriterContext): Promise<Uint8Array[]> {
   const document = await printDocument(pub);
   const browser = await ctx.resources.get<Browser>("chromium", () => launchChromium(), (b) => b.close());
-  const printed = await paginate(browser, document.html);
+  const printed = await paginate(browser, document.html, others.map((r) => ({ name: r.name, lines: r.lines })));
 
   for (const src of document.images.filter((s) => !/^[a-z][a-z0-9+.-]*:/i.test(s))) {
     ctx.file.message(`Image \`${src}\` is not embedded in the ${pub.lang} PDF: the PDF writer reads no files from the document's folder`, {
@@ -62,7 +71,13 @@ export async function renderPdf(pub: Publication, ctx: WriterContext): Promise<U
       source: SOURCE,
     });
   }
-  return result.pdf;
+  const copies: Uint8Array[] = [result.pdf];
+  for (const [i, recipient] of others.entries()) {
+    const bytes = printed.copies[i];
+    const copy = { ...pub, recipient };
+    copies.push(bytes ? (await postprocess(bytes, copy, document.outline)).pdf : await renderPdf(copy, ctx));
+  }
+  return copies;
 }
 
 export const pdfWriter: Writer = {
@@ -70,5 +85,10 @@ export const pdfWriter: Writer = {
   name: "PDF",
   async write(pub, ctx) {
     return { path: `${pub.slug}.pdf`, data: await renderPdf(pub, ctx) };
+  },
+  async writeCopies(pub, recipients, ctx) {
+    const [first, ...others] = recipients;
+    const pdfs = await renderPdfCopies({ ...pub, ...(first ? { recipient: first } : {}) }, others, ctx);
+    return pdfs.map((data) => ({ path: `${pub.slug}.pdf`, data }));
   },
 };

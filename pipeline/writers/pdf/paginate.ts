@@ -61,7 +61,18 @@ interface FinishReport {
   placement: Array<{ id: string; notePage: number; callPage: number }>;
 }
 
-export async function paginate(browser: Browser, html: string): Promise<Printed> {
+/** Another addressee for the same layout (see `paginate`'s `copies`). */
+export interface CopyAddress {
+  name: string;
+  lines: string[];
+}
+
+/**
+ * Lay out and print `html`. With `copies`, the same pagination is printed again for each other
+ * addressee: only the text of the address block changes, and a copy whose block would change
+ * height (a longer name that wraps) is left undefined so the caller lays it out on its own.
+ */
+export async function paginate(browser: Browser, html: string, copies: readonly CopyAddress[] = []): Promise<Printed & { copies: Array<Uint8Array | undefined> }> {
   const page = await browser.newPage();
   try {
     const blocked = await sandboxPage(page);
@@ -79,14 +90,24 @@ export async function paginate(browser: Browser, html: string): Promise<Printed>
       (window as unknown as { __letterpressFinish(): FinishReport }).__letterpressFinish(),
     );
     await page.evaluate(() => document.fonts.ready.then(() => undefined));
-    const pdf = await page.pdf({
-      preferCSSPageSize: true,
-      printBackground: true,
-      tagged: true,
-      outline: true,
-      timeout: 0,
-    });
+    const print = () => page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: true, outline: true, timeout: 0 });
+    const pdf = await print();
+    const printedCopies: Array<Uint8Array | undefined> = [];
+    for (const copy of copies) {
+      const same = await page.evaluate((address: CopyAddress) => {
+        const blocks = [...document.querySelectorAll<HTMLElement>("address.recipient")];
+        if (blocks.length !== 1) return false;
+        const block = blocks[0]!;
+        const before = block.getBoundingClientRect().height;
+        const paragraphs = [...block.querySelectorAll("p")];
+        if (paragraphs.length !== address.lines.length + 1) return false;
+        [address.name, ...address.lines].forEach((text, i) => (paragraphs[i]!.textContent = text));
+        return Math.abs(block.getBoundingClientRect().height - before) < 0.5;
+      }, copy as never);
+      printedCopies.push(same ? await print() : undefined);
+    }
     return {
+      copies: printedCopies,
       pdf,
       layout: {
         pages: report.pages,

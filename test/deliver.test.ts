@@ -1,0 +1,69 @@
+/** `letterpress deliver`: addressed PDFs per mission, read back with poppler. */
+import { execFile } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { promisify } from "node:util";
+import { beforeAll, describe, expect, it } from "vitest";
+import { cli, hashTree, LETTER, tempDir } from "./helpers.ts";
+
+const run = promisify(execFile);
+const text = async (file: string, page?: number) =>
+  (await run("pdftotext", [...(page ? ["-f", String(page), "-l", String(page)] : []), "-layout", file, "-"])).stdout;
+const pages = async (file: string) => Number(/Pages:\s+(\d+)/.exec((await run("pdfinfo", [file])).stdout)?.[1]);
+
+let out: string;
+let edition: string;
+const CODES = ["US", "KP", "GB", "FR", "MX", "SA", "CN", "RU"];
+
+beforeAll(async () => {
+  process.env.SOURCE_DATE_EPOCH = "1573603200";
+  out = await tempDir();
+  const result = await cli(["deliver", LETTER, "--only", CODES.join(","), "--out", path.join(out, "a"), "--quiet"]);
+  expect(result.code, result.stderr).toBe(0);
+  expect(result.stdout).toMatch(/^Delivered 8 addressed PDFs \(ar 1, en 3, es 1, fr 1, ru 1, zh 1\)/);
+  edition = path.join(out, "edition");
+  expect((await cli(["build", LETTER, "--out", edition, "--format", "pdf", "--lang", "en", "--quiet"])).code).toBe(0);
+}, 300_000);
+
+describe("deliver", () => {
+  it("addresses each copy to its mission in the mission's language, above the title", async () => {
+    const first = async (code: string, lang: string) => (await text(path.join(out, "a", lang, `open-letter-${code}.pdf`), 1)).trim().split("\n").slice(0, 2).map((l) => l.trim());
+    expect(await first("US", "en")).toEqual(["United States of America", "Permanent Mission to the United Nations, New York"]);
+    expect(await first("KP", "en")).toEqual(["Democratic People's Republic of Korea", "Permanent Mission to the United Nations, New York"]);
+    expect(await first("FR", "fr")).toEqual(["France", "Mission permanente auprès de l’Organisation des Nations Unies, New York"]);
+    expect((await first("MX", "es"))[0]).toBe("México");
+    expect((await first("RU", "ru"))[0]).toBe("Российская Федерация");
+    expect((await first("CN", "zh"))[0]).toBe("中国");
+    // Arabic: compare without the spaces and bidi marks poppler inserts between shaped glyph runs.
+    const squash = (t: string) => t.replace(/[\s\u200e\u200f\u202a-\u202e]/g, "");
+    expect(squash(await text(path.join(out, "a", "ar", "open-letter-SA.pdf"), 1))).toContain(squash("المملكة العربية السعودية"));
+  });
+
+  it("keeps the edition's pagination and notes in every copy", async () => {
+    const reference = path.join(edition, "en", "open-letter.pdf");
+    const expected = await pages(reference);
+    const notes = (t: string) => (t.match(/^\s*\d\s+\S/gm) ?? []).length;
+    for (const code of ["US", "KP", "GB"]) {
+      const copy = path.join(out, "a", "en", `open-letter-${code}.pdf`);
+      expect(await pages(copy)).toBe(expected);
+      const body = await text(copy);
+      expect(body.replace(/\s+/g, " ")).toContain("widely ratified international instrument on cybercrime");
+      expect(notes(body)).toBe(notes(await text(reference)));
+    }
+  });
+
+  it("records every copy in delivery.json and rebuilds byte-identically", async () => {
+    const record = JSON.parse(await readFile(path.join(out, "a", "delivery.json"), "utf8"));
+    expect(record.copies.map((c: { code: string }) => c.code)).toEqual([...CODES].sort());
+    expect(record.copies.find((c: { code: string }) => c.code === "KP").state).toBe("North Korea");
+    const again = await cli(["deliver", LETTER, "--only", CODES.join(","), "--out", path.join(out, "b"), "--quiet"]);
+    expect(again.code).toBe(0);
+    expect(await hashTree(path.join(out, "b"))).toEqual(await hashTree(path.join(out, "a")));
+  }, 300_000);
+
+  it("rejects an unknown mission code with one line", async () => {
+    const result = await cli(["deliver", LETTER, "--only", "XX", "--out", path.join(out, "c")]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe("letterpress: error: Not in the missions file: XX\n");
+  });
+});
