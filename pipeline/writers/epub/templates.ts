@@ -88,7 +88,8 @@ export const contentOPF = `<?xml version="1.0" encoding="UTF-8"?>
 </package>
 `;
 
-export const chapterXHTML = `<?xml version="1.0" encoding="UTF-8"?>
+/** The start of every XHTML document: language, direction, title, stylesheet. */
+const xhtmlHead = `<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE html>
 <html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" xml:lang="<%= lang %>" lang="<%= lang %>" dir="<%= dir %>">
 <head>
@@ -96,21 +97,15 @@ export const chapterXHTML = `<?xml version="1.0" encoding="UTF-8"?>
   <title><%= title %></title>
   <link rel="stylesheet" type="text/css" href="style.css"/>
 </head>
-<body epub:type="bodymatter">
+`;
+
+export const chapterXHTML = `${xhtmlHead}<body epub:type="bodymatter">
 <%- content %>
 </body>
 </html>
 `;
 
-export const tocXHTML = `<?xml version="1.0" encoding="UTF-8"?>
-<!DOCTYPE html>
-<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" xml:lang="<%= lang %>" lang="<%= lang %>" dir="<%= dir %>">
-<head>
-  <meta charset="UTF-8"/>
-  <title><%= title %></title>
-  <link rel="stylesheet" type="text/css" href="style.css"/>
-</head>
-<body>
+export const tocXHTML = `${xhtmlHead}<body>
 <%
 function list(entries) {
 -%>
