@@ -1,0 +1,82 @@
+/** `letterpress watch` and the edition record: rebuild what changed, report who was added. */
+import { appendFile, cp, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { watch, type WatchEvent } from "../pipeline/build/watch.ts";
+import { cli, letterCopy, ROOT } from "./helpers.ts";
+
+/** Wait for the next build event. */
+function nextEvent(events: WatchEvent[], count: number, timeout = 60_000): Promise<WatchEvent> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const poll = () => {
+      if (events.length >= count) resolve(events[count - 1]!);
+      else if (Date.now() - started > timeout) reject(new Error(`no build event ${count} after ${timeout} ms`));
+      else setTimeout(poll, 25);
+    };
+    poll();
+  });
+}
+
+describe("watch", () => {
+  it("rebuilds every edition after a signatory edit and only one language after a PO edit", async () => {
+    const dir = await letterCopy();
+    await cp(path.join(ROOT, "translations"), path.join(dir, "translations"), { recursive: true });
+    await writeFile(path.join(dir, "package.json"), "{}");
+    const out = path.join(dir, "dist");
+    const controller = new AbortController();
+    const events: WatchEvent[] = [];
+    const running = watch({
+      input: path.join(dir, "source/open-letter.md"),
+      outDir: out,
+      root: dir,
+      formats: ["html", "docx"],
+      signal: controller.signal,
+      onBuild: (event) => events.push(event),
+    });
+    try {
+      const first = await nextEvent(events, 1);
+      expect(first.changed).toEqual([]);
+      expect(first.result?.ok).toBe(true);
+      expect(first.result?.reused).toBe(0);
+
+      const yaml = path.join(dir, "source/signatories.yaml");
+      await appendFile(yaml, "  - name: Zeta Watch Coalition\n    family: Coalition\n");
+      const second = await nextEvent(events, 2);
+      expect(second.changed).toEqual([yaml]);
+      expect(second.result?.ok).toBe(true);
+      expect(second.result?.reused).toBe(0); // every edition shows the list
+      expect(await readFile(path.join(out, "fr/open-letter.html"), "utf8")).toContain("Zeta Watch Coalition");
+      expect(await readFile(path.join(out, "signatories-changes.md"), "utf8")).toContain("- Zeta Watch Coalition");
+      const manifest = JSON.parse(await readFile(path.join(out, "manifest.json"), "utf8"));
+      expect(manifest.signatories.individuals).toBe(7);
+      expect(manifest.changes).toEqual({ compared: true, added: ["Zeta Watch Coalition"], removed: [] });
+
+      const po = path.join(dir, "translations/fr/open-letter.po");
+      await writeFile(po, (await readFile(po, "utf8")).replace('msgstr "Excellences,"', 'msgstr "Mesdames et Messieurs les Ambassadeurs,"'));
+      const third = await nextEvent(events, 3);
+      expect(third.changed).toEqual([po]);
+      expect(third.result?.reused).toBe(10); // 5 other languages × 2 formats
+      expect(await readFile(path.join(out, "fr/open-letter.html"), "utf8")).toContain("Mesdames et Messieurs les Ambassadeurs,");
+    } finally {
+      controller.abort();
+      await running;
+    }
+  }, 180_000);
+});
+
+describe("manifest", () => {
+  it("lists every file with size and sha256, coverage and signatory counts", async () => {
+    const dir = await letterCopy();
+    const out = path.join(dir, "dist");
+    expect((await cli(["build", path.join(dir, "source/open-letter.md"), "--out", out, "--format", "html", "--quiet"])).code).toBe(0);
+    const manifest = JSON.parse(await readFile(path.join(out, "manifest.json"), "utf8"));
+    expect(manifest.document).toBe("open-letter");
+    expect(manifest.signatories).toMatchObject({ organisations: 36, individuals: 6 });
+    const html = manifest.files.find((f: { path: string }) => f.path === "en/open-letter.html");
+    const bytes = await readFile(path.join(out, "en/open-letter.html"));
+    expect(html.bytes).toBe(bytes.byteLength);
+    expect(html.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(manifest.changes.compared).toBe(false);
+  });
+});
