@@ -4,6 +4,7 @@
  * all start here.
  */
 import { createHash } from "node:crypto";
+import path from "node:path";
 import type { VFile } from "vfile";
 import { ConfigError } from "../errors.ts";
 import { loadEditions, translationLanguages } from "../i18n/translations.ts";
@@ -74,7 +75,12 @@ export async function prepareEditions(request: EditionRequest): Promise<{ ok: tr
     });
   });
   const inputHash = createHash("sha256")
-    .update(files.filter((f) => !translated.some((t) => t.file === f)).map((f) => `${f.path}\0${String(f.value)}`).join("\0"))
+    .update(
+      files
+        .filter((f) => !translated.some((t) => t.file === f))
+        .map((f) => `${path.relative(request.root, f.data.absolutePath ?? f.path)}\0${String(f.value)}`)
+        .join("\0"),
+    )
     .update(`\0${available.join(",")}\0${epoch}`)
     .digest("hex");
   const hashOf = (lang: string) =>

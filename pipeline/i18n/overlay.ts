@@ -187,7 +187,11 @@ function structureOf(nodes: PhrasingContent[]) {
   visit(root, (node) => {
     if (node.type === "footnoteReference") out.notes.push(`[^${node.label ?? node.identifier}]`);
     if (node.type === "link") out.links.push(node.url);
-    if (node.type === "text") for (const m of node.value.matchAll(CANDIDATE)) out.symbols.push(m[0]);
+    if (node.type === "text") {
+      for (const m of node.value.matchAll(CANDIDATE)) out.symbols.push(m[0]);
+      // `[^x]` that did not parse as a reference names a note the document does not have.
+      for (const m of node.value.matchAll(/\[\^([^\]\s]+)\]/g)) out.notes.push(m[0]);
+    }
   });
   return out;
 }

@@ -79,7 +79,8 @@ export function validateYaml<T>(
   ruleId: string,
   ruleSource: string,
 ): T | undefined {
-  const result = schema.safeParse(source.doc.toJS() ?? {});
+  const data: unknown = source.doc.toJS() ?? {};
+  const result = schema.safeParse(data);
   if (result.success) return result.data;
   for (const issue of result.error.issues) {
     let path = issue.path;
@@ -94,11 +95,21 @@ export function validateYaml<T>(
       }
       continue;
     }
-    if (issue.code === "invalid_type" && issue.input === undefined) reason = `Missing required field \`${String(path.at(-1))}\``;
+    if (issue.code === "invalid_type" && valueAt(data, path) === undefined) reason = `Missing required field \`${String(path.at(-1))}\``;
     file.message(`${reason}${describePath(path)}`, { place: placeOf(source, path), ruleId, source: ruleSource }).fatal = true;
     path = [];
   }
   return undefined;
+}
+
+/** The value at a zod issue path in the parsed data (undefined when absent). */
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  let value = data;
+  for (const key of path) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
 }
 
 function describePath(path: readonly PropertyKey[]): string {

@@ -4,7 +4,7 @@
  * text, remote or out-of-folder images become their alternative text.
  */
 import type { Parent, Root, RootContent } from "mdast";
-import { isSafeLink, protocolOf } from "../check/rules/links.ts";
+import { isForeignImage, isSafeLink } from "../check/rules/links.ts";
 
 export function sanitize(tree: Root): void {
   walk(tree);
@@ -14,7 +14,7 @@ function walk(parent: Parent): void {
   const out: RootContent[] = [];
   for (const child of parent.children as RootContent[]) {
     if (child.type === "html") continue;
-    if (child.type === "link" && !child.url.startsWith("#") && !isSafeLink(child.url)) {
+    if (child.type === "link" && !isSafeLink(child.url)) {
       out.push(...(child.children as RootContent[]));
       continue;
     }
@@ -22,7 +22,7 @@ function walk(parent: Parent): void {
       out.push(...(child.children as RootContent[]));
       continue;
     }
-    if (child.type === "image" && (protocolOf(child.url) !== undefined || child.url.startsWith("/") || child.url.startsWith(".."))) {
+    if (child.type === "image" && isForeignImage(child.url)) {
       if (child.alt) out.push({ type: "text", value: child.alt, ...(child.position ? { position: child.position } : {}) });
       continue;
     }

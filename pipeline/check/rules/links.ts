@@ -12,9 +12,26 @@ export function protocolOf(url: string): string | undefined {
   return match ? `${match[1]!.toLowerCase()}:` : undefined;
 }
 
+/**
+ * A link may use a safe protocol or point inside the document (`#id`). A relative link would point
+ * at files next to the output (or anywhere above it), which differs per format and per reader.
+ */
 export function isSafeLink(url: string): boolean {
   const protocol = protocolOf(url);
-  return protocol === undefined ? !url.trim().startsWith("//") : SAFE_LINK_PROTOCOLS.includes(protocol);
+  return protocol === undefined ? url.trim().startsWith("#") : SAFE_LINK_PROTOCOLS.includes(protocol);
+}
+
+/** An image that is not a plain relative path inside the document's folder. */
+export function isForeignImage(url: string): boolean {
+  const trimmed = url.trim();
+  if (protocolOf(trimmed) !== undefined || trimmed.startsWith("//") || path.isAbsolute(trimmed)) return true;
+  let decoded = trimmed;
+  try {
+    decoded = decodeURIComponent(trimmed);
+  } catch {
+    return true;
+  }
+  return path.posix.normalize(decoded.replace(/\\/g, "/")).split("/")[0] === "..";
 }
 
 export const links: Rule = {
@@ -31,7 +48,8 @@ export const links: Rule = {
           report(file, "error", `Link to \`#${id}\` points to no heading or note${near.length ? `; did you mean ${near.map((n) => `\`#${n}\``).join(", ")}?` : ""}`, node.position, "link-anchor");
         }
       } else if (!isSafeLink(url)) {
-        report(file, "warning", `Link target \`${truncate(url)}\` uses a forbidden protocol (${protocolOf(url) ?? "protocol-relative"}); it is removed. Allowed: http, https, mailto, tel`, node.position, "link-unsafe");
+        const why = protocolOf(url) ? `uses a forbidden protocol (${protocolOf(url)})` : "is a relative address, which points outside the document";
+        report(file, "warning", `Link target \`${truncate(url)}\` ${why}; the link is reduced to its text. Allowed: http, https, mailto, tel and #anchors`, node.position, "link-unsafe");
       }
     });
     visit(tree, "image", (node) => {
@@ -39,7 +57,7 @@ export const links: Rule = {
       const protocol = protocolOf(url);
       if (protocol === "http:" || protocol === "https:" || url.startsWith("//")) {
         report(file, "warning", `Remote image \`${truncate(url)}\` is removed: builds never reach the network; download it next to the document`, node.position, "image-remote");
-      } else if (protocol !== undefined || path.isAbsolute(url) || path.normalize(url).startsWith("..")) {
+      } else if (isForeignImage(url)) {
         report(file, "warning", `Image \`${truncate(url)}\` is outside the document's folder or uses a forbidden protocol; it is removed`, node.position, "image-unsafe");
       }
       if (!node.alt?.trim()) report(file, "warning", `Image \`${truncate(url)}\` has no alternative text`, node.position, "image-alt");
