@@ -27,7 +27,10 @@ beforeAll(async () => {
 
 describe("deliver", () => {
   it("addresses each copy to its mission in the mission's language, above the title", async () => {
-    const first = async (code: string, lang: string) => (await text(path.join(out, "a", lang, `open-letter-${code}.pdf`), 1)).trim().split("\n").slice(0, 2).map((l) => l.trim());
+    const lines = async (code: string, lang: string, n = 2) => (await text(path.join(out, "a", lang, `open-letter-${code}.pdf`), 1)).trim().split("\n").slice(0, n).map((l) => l.trim());
+    const first = (code: string, lang: string) => lines(code, lang);
+    expect((await lines("US", "en", 3))[2]).toBe("November 2019");
+    expect((await lines("FR", "fr", 3))[2]).toBe("novembre 2019");
     expect(await first("US", "en")).toEqual(["United States of America", "Permanent Mission to the United Nations, New York"]);
     expect(await first("KP", "en")).toEqual(["Democratic People's Republic of Korea", "Permanent Mission to the United Nations, New York"]);
     expect(await first("FR", "fr")).toEqual(["France", "Mission permanente auprès de l’Organisation des Nations Unies, New York"]);
@@ -59,6 +62,14 @@ describe("deliver", () => {
     const again = await cli(["deliver", LETTER, "--only", CODES.join(","), "--out", path.join(out, "b"), "--quiet"]);
     expect(again.code).toBe(0);
     expect(await hashTree(path.join(out, "b"))).toEqual(await hashTree(path.join(out, "a")));
+  }, 300_000);
+
+  it("a rerun reuses every copy whose inputs did not change", async () => {
+    const before = await hashTree(path.join(out, "a"));
+    const result = await cli(["deliver", LETTER, "--only", CODES.join(","), "--out", path.join(out, "a"), "--quiet"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("(8 unchanged, reused)");
+    expect(await hashTree(path.join(out, "a"))).toEqual(before);
   }, 300_000);
 
   it("rejects an unknown mission code with one line", async () => {

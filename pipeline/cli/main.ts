@@ -172,7 +172,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
           return 1;
         }
         const langs = [...new Set(result.copies.map((c) => c.lang))].sort();
-        io.stdout(`Delivered ${result.copies.length} addressed PDFs (${langs.map((l) => `${l} ${result.copies.filter((c) => c.lang === l).length}`).join(", ")}) into ${out}/ in ${(result.ms / 1000).toFixed(1)} s\n`);
+        io.stdout(`Delivered ${result.copies.length} addressed PDFs (${langs.map((l) => `${l} ${result.copies.filter((c) => c.lang === l).length}`).join(", ")}) into ${out}/ in ${(result.ms / 1000).toFixed(1)} s${result.reused ? ` (${result.reused} unchanged, reused)` : ""}\n`);
         return 0;
       }
       case "watch": {

@@ -5,12 +5,14 @@
  */
 import { createHash } from "node:crypto";
 import { availableParallelism } from "node:os";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { VFile } from "vfile";
 import { prepareEditions, type EditionRequest } from "../build/editions.ts";
 import { Staging } from "../build/output.ts";
 import { ResourcePool } from "../build/resources.ts";
 import { ConfigError } from "../errors.ts";
+import { formatDate } from "../i18n/labels.ts";
 import { writers } from "../writers/index.ts";
 import { loadMissions, missionName, stateName, type Mission } from "./missions.ts";
 
@@ -26,8 +28,30 @@ export interface DeliverOptions extends EditionRequest {
 export interface DeliverResult {
   ok: boolean;
   files: VFile[];
-  copies: Array<{ code: string; state: string; lang: string; path: string; bytes: number; sha256: string }>;
+  copies: Array<{ code: string; state: string; lang: string; path: string; bytes: number; sha256: string; inputs: string }>;
+  /** Copies taken from the previous delivery because nothing they depend on changed. */
+  reused: number;
   ms: number;
+}
+
+/** The previous delivery's copies that can be reused: same inputs hash, file intact. */
+async function previousCopies(outDir: string): Promise<Map<string, { inputs: string; data: Uint8Array }>> {
+  const reusable = new Map<string, { inputs: string; data: Uint8Array }>();
+  let record: { copies?: DeliverResult["copies"] };
+  try {
+    record = JSON.parse(await readFile(path.join(outDir, "delivery.json"), "utf8"));
+  } catch {
+    return reusable;
+  }
+  for (const copy of record.copies ?? []) {
+    try {
+      const data = await readFile(path.join(outDir, copy.path));
+      if (copy.inputs && createHash("sha256").update(data).digest("hex") === copy.sha256) reusable.set(copy.code, { inputs: copy.inputs, data });
+    } catch {
+      // missing or unreadable: render it again
+    }
+  }
+  return reusable;
 }
 
 export async function deliver(options: DeliverOptions): Promise<DeliverResult> {
@@ -35,14 +59,14 @@ export async function deliver(options: DeliverOptions): Promise<DeliverResult> {
   const pdf = (writers as Partial<typeof writers>)["pdf" as keyof typeof writers];
   if (!pdf) throw new ConfigError("This installation has no PDF writer");
   const prepared = await prepareEditions({ ...options, langs: [] });
-  if (!prepared.ok) return { ok: false, files: prepared.files, copies: [], ms: performance.now() - started };
-  const { doc, files, publications, fileOf } = prepared.editions;
+  if (!prepared.ok) return { ok: false, files: prepared.files, copies: [], reused: 0, ms: performance.now() - started };
+  const { doc, files, publications, fileOf, hashOf } = prepared.editions;
 
   const missionsPath = options.missions ?? (doc.meta.missions ? path.resolve(path.dirname(doc.path), doc.meta.missions) : undefined);
   if (!missionsPath) throw new ConfigError("No missions file: name one with --missions or `missions:` in the front matter");
   const loaded = await loadMissions(missionsPath);
   files.push(loaded.file);
-  if (!loaded.missions) return { ok: false, files, copies: [], ms: performance.now() - started };
+  if (!loaded.missions) return { ok: false, files, copies: [], reused: 0, ms: performance.now() - started };
   let missions: Mission[] = loaded.missions;
   if (options.only?.length) {
     const unknown = options.only.filter((c) => !missions.some((m) => m.code === c));
@@ -57,6 +81,8 @@ export async function deliver(options: DeliverOptions): Promise<DeliverResult> {
     });
   }
 
+  const previous = await previousCopies(options.outDir);
+  let reused = 0;
   const staging = await Staging.open(options.outDir, false);
   const resources = new ResourcePool();
   const copies: DeliverResult["copies"] = [];
@@ -77,16 +103,23 @@ export async function deliver(options: DeliverOptions): Promise<DeliverResult> {
         const chunk = chunks[next++]!;
         const lang = chunk[0]!.lang;
         const edition = byLang.get(lang)!;
-        const recipients = chunk.map((m) => ({ code: m.code, name: missionName(m), lines: [edition.labels.get("delivery-mission")] }));
+        const dated = edition.meta.date ? [formatDate(edition.meta.date, lang)] : [];
+        const recipients = chunk.map((m) => ({ code: m.code, name: missionName(m), lines: [edition.labels.get("delivery-mission"), ...dated] }));
         const ctx = { root: options.root, resources, file: fileOf.get(lang)! };
-        const outputs = pdf.writeCopies
-          ? await pdf.writeCopies(edition, recipients, ctx)
-          : await Promise.all(recipients.map((recipient) => pdf.write({ ...edition, recipient }, ctx)));
+        // A copy depends on its edition's inputs and its address: unchanged ones are reused.
+        const inputs = recipients.map((r) => createHash("sha256").update(hashOf(lang)).update(JSON.stringify(r)).digest("hex"));
+        const fresh = chunk.map((m, i) => previous.get(m.code)?.inputs !== inputs[i]);
+        const toRender = recipients.filter((_, i) => fresh[i]);
+        const rendered = toRender.length === 0 ? [] : pdf.writeCopies
+          ? await pdf.writeCopies(edition, toRender, ctx)
+          : await Promise.all(toRender.map((recipient) => pdf.write({ ...edition, recipient }, ctx)));
+        let k = 0;
         for (const [i, mission] of chunk.entries()) {
-          const data = outputs[i]!.data;
+          const data = fresh[i] ? rendered[k++]!.data : previous.get(mission.code)!.data;
+          if (!fresh[i]) reused++;
           const relative = path.posix.join(lang, `${doc.slug}-${mission.code}.pdf`);
           const bytes = await staging.write(relative, data);
-          copies.push({ code: mission.code, state: stateName(mission.code, "en"), lang, path: relative, bytes, sha256: createHash("sha256").update(data).digest("hex") });
+          copies.push({ code: mission.code, state: stateName(mission.code, "en"), lang, path: relative, bytes, sha256: createHash("sha256").update(data).digest("hex"), inputs: inputs[i]! });
           options.onProgress?.({ code: mission.code, lang, path: relative, bytes, done: copies.length, total: missions.length });
         }
       }
@@ -94,7 +127,7 @@ export async function deliver(options: DeliverOptions): Promise<DeliverResult> {
     await Promise.all(Array.from({ length: workers }, worker));
     if (files.some((f) => f.messages.some((m) => m.fatal))) {
       await staging.abort();
-      return { ok: false, files, copies: [], ms: performance.now() - started };
+      return { ok: false, files, copies: [], reused: 0, ms: performance.now() - started };
     }
     copies.sort((a, b) => a.code.localeCompare(b.code));
     await staging.write("delivery.json", `${JSON.stringify({ document: doc.slug, title: doc.meta.title, copies }, null, 2)}\n`);
@@ -105,5 +138,5 @@ export async function deliver(options: DeliverOptions): Promise<DeliverResult> {
   } finally {
     await resources.dispose();
   }
-  return { ok: true, files, copies, ms: performance.now() - started };
+  return { ok: true, files, copies, reused, ms: performance.now() - started };
 }

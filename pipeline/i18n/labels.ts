@@ -64,6 +64,14 @@ export function autonym(lang: string): string {
   return name.charAt(0).toLocaleUpperCase(lang) + name.slice(1);
 }
 
+/** A date as written in front matter (`2019-11`), formatted for the edition's language. */
+export function formatDate(date: string, lang: string): string {
+  const [y, m, d] = date.split("-").map(Number);
+  const value = new Date(Date.UTC(y!, (m ?? 1) - 1, d ?? 1));
+  const options: Intl.DateTimeFormatOptions = { timeZone: "UTC", year: "numeric", ...(m ? { month: "long" } : {}), ...(d ? { day: "numeric" } : {}) };
+  return new Intl.DateTimeFormat(lang, options).format(value);
+}
+
 /** Replace `{name}` placeholders. */
 export function fill(template: string, params: Record<string, string | number> = {}): string {
   return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in params ? String(params[key]) : whole));

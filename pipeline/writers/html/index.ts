@@ -11,6 +11,7 @@ import type { Publication, Writer } from "../../model.ts";
 import { FONT_STACK, inlineFontFaceCss } from "../shared/fonts.ts";
 import { appendToLastParagraph, backLinks, renderBody, type NoteStrategy } from "../shared/hast.ts";
 import { visibleText } from "../shared/text.ts";
+import { formatDate } from "../../i18n/labels.ts";
 
 const stylesheet = readFile(new URL("./style.css", import.meta.url), "utf8");
 
@@ -114,14 +115,6 @@ export async function renderHtmlPage(pub: Publication, options: { extraCss?: str
   ];
   const tree = h("html", { lang: pub.lang, dir: pub.dir }, [h("head", head), h("body", bodyChildren)]);
   return `<!DOCTYPE html>\n${toHtml(tree)}\n`;
-}
-
-/** A date as written in front matter (`2019-11`), formatted for the edition's language. */
-export function formatDate(date: string, lang: string): string {
-  const [y, m, d] = date.split("-").map(Number);
-  const value = new Date(Date.UTC(y!, (m ?? 1) - 1, d ?? 1));
-  const options: Intl.DateTimeFormatOptions = { timeZone: "UTC", year: "numeric", ...(m ? { month: "long" } : {}), ...(d ? { day: "numeric" } : {}) };
-  return new Intl.DateTimeFormat(lang, options).format(value);
 }
 
 export const htmlWriter: Writer = {
