@@ -79,6 +79,7 @@ export interface LoadedEdition {
 
 /** Load every translation and overlay it on the canonical document. */
 export async function loadEditions(doc: LoadedDocument, root: string, langs: readonly string[], options: OverlayOptions = {}): Promise<LoadedEdition[]> {
+  if (langs.length === 0) return [];
   const segments = extractSegments(doc);
   return Promise.all(
     langs.map(async (lang) => {
