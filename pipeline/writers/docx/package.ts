@@ -8,6 +8,7 @@
  */
 import { Packer, type Document } from "docx";
 import { strFromU8, strToU8, unzipSync, zipSync, type Zippable } from "fflate";
+import { mulberry32 } from "../../random.ts";
 
 export interface PackageInfo {
   /** Seconds since the epoch: created/modified dates and zip entry times. */
@@ -90,17 +91,6 @@ function partRank(name: string): number {
 function zipTime(epoch: number): Date {
   const utc = new Date(Math.max(epoch * 1000, Date.UTC(1980, 0, 1)));
   return new Date(utc.getUTCFullYear(), utc.getUTCMonth(), utc.getUTCDate(), utc.getUTCHours(), utc.getUTCMinutes(), utc.getUTCSeconds());
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function escapeXml(value: string): string {
