@@ -23,7 +23,6 @@ import { appendFile, cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile 
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { generateLarge } from "./bench/generate-large.ts";
 import { measure, running, summarise, Tracked, type RunSample, type Summary } from "./bench/measure.ts";
 import { pandocArgs, pandocVersion, pdfEngine, preparePandocInputs, PANDOC_FORMATS, PANDOC_FROM } from "./bench/pandoc.ts";
 import { formatProfile, summariseProfileFile, type ProfileSummary } from "./bench/profile.ts";
@@ -478,21 +477,13 @@ interface LargeDoc {
 
 let largeDoc: Promise<LargeDoc> | undefined;
 
-/** The project's generator when it exists, else the fallback in scripts/bench/generate-large.ts. */
+/** The large edition, from the project's generator (scripts/generate-large.ts). */
 function prepareLarge(): Promise<LargeDoc> {
   largeDoc ??= (async () => {
     const dir = path.join(base, "large");
-    const theirs = path.join(ROOT, "scripts/generate-large.ts");
-    let generator: string;
-    if (existsSync(theirs)) {
-      const r = spawnSync(NODE, ["--import", "tsx", theirs, dir], { cwd: ROOT, encoding: "utf8" });
-      if (r.status !== 0) throw new Error(`scripts/generate-large.ts failed (${r.status}): ${tail(`${r.stderr}${r.stdout}`)}`);
-      generator = "scripts/generate-large.ts";
-    } else {
-      await generateLarge(dir);
-      generator = "scripts/bench/generate-large.ts (fallback: scripts/generate-large.ts not found)";
-      notes.push("The large edition came from the bench's own fallback generator, scripts/bench/generate-large.ts: scripts/generate-large.ts did not exist when this run started.");
-    }
+    const r = spawnSync(NODE, ["--import", "tsx", path.join(ROOT, "scripts/generate-large.ts"), dir], { cwd: ROOT, encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`scripts/generate-large.ts failed (${r.status}): ${tail(`${r.stderr}${r.stdout}`)}`);
+    const generator = "scripts/generate-large.ts";
     // The document: the largest Markdown file with front matter and footnotes.
     const candidates: Array<{ file: string; size: number }> = [];
     for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {

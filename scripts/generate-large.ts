@@ -25,6 +25,7 @@ import { pathToFileURL } from "node:url";
 import { po as gettext } from "gettext-parser";
 import { loadDocument } from "../pipeline/load.ts";
 import { updateTranslations } from "../pipeline/i18n/translations.ts";
+import { mulberry32 } from "../pipeline/random.ts";
 
 export const LANGUAGES = ["fr", "es", "ru", "ar", "zh"] as const;
 
@@ -62,17 +63,7 @@ export interface Expected {
 
 // ------------------------------------------------------------------------------- randomness
 
-/** mulberry32: a small, fast, seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 
 const WORDS = (
   "access accountability advocacy agreement analysis approach assembly authority balance budget capacity " +
