@@ -10,24 +10,12 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FORMATS, type Format } from "../pipeline/model.ts";
 import { cli, LETTER, project, ROOT, tempDir } from "./helpers.ts";
-import { letters, pdfOrder, ReadBack, squash, type HtmlLoad, type PdfView, type View } from "./readback.ts";
+import { consistencySuite, ReadBack } from "./readback.ts";
 
 const AWKWARD = path.join(ROOT, "test/fixtures/awkward/awkward.md");
 /** The letter's editions: the source language and one per translation folder. */
 const LANGS = ["en", ...readdirSync(path.join(ROOT, "translations"), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()];
-
-/**
- * Headings Letterpress adds for its own sections, and the formats whose outline shows them. Notes
- * are at the foot of the page in PDF and Word (no "Notes" section); the EPUB navigation lists the
- * document's headings and its two sections (signatories, notes), not the list's subheadings.
- */
-const SECTION_HEADINGS: Record<"notes" | "organisations" | "individuals", readonly Format[]> = {
-  notes: ["html", "epub"],
-  organisations: ["html", "pdf", "docx"],
-  individuals: ["html", "pdf", "docx"],
-};
 
 let rb: ReadBack;
 let letterOut: string;
@@ -59,91 +47,12 @@ afterAll(async () => {
   await rb?.close();
 });
 
-const cache = new Map<string, Promise<{ html: HtmlLoad; views: Record<Format, View>; pdf: PdfView }>>();
-function edition(dir: string, lang: string, slug: string) {
-  const key = `${dir}\0${lang}`;
-  if (!cache.has(key)) {
-    cache.set(
-      key,
-      rb.edition(dir, lang, slug, ["html", ...FORMATS.filter((f) => f !== "html")]).then((r) => ({
-        html: r.html!,
-        views: r.views as Record<Format, View>,
-        pdf: r.pdf!,
-      })),
-    );
-  }
-  return cache.get(key)!;
-}
-
-/** The assertions every edition must pass, for every format in the registry. */
-function consistencySuite(get: () => Promise<{ html: HtmlLoad; views: Record<Format, View>; pdf: PdfView }>) {
-  const others = FORMATS.filter((f) => f !== "html");
-
-  it("reads back without inconsistencies inside any format", async () => {
-    const { views } = await get();
-    for (const format of FORMATS) expect(views[format].problems, format).toEqual([]);
-  });
-
-  it.each(others)("%s has the same notes, in the same order, with the same numbers and text", async (format) => {
-    const { html, views } = await get();
-    const reference = views.html.notes;
-    const notes = views[format].notes;
-    expect(notes.map((n) => n.number), "numbers in the order shown").toEqual(reference.map((n) => n.number));
-    for (const [i, note] of notes.entries()) {
-      const expected = reference[i]!.text;
-      if (format !== "pdf") expect(note.text, `${format} note ${note.number}`).toBe(expected);
-      else if (html.dir === "rtl") expect(letters(note.text), `pdf note ${note.number} (letters; poppler reads RTL runs in visual order)`).toBe(letters(expected));
-      else expect(squash(note.text), `pdf note ${note.number} (line breaks fall anywhere)`).toBe(squash(expected));
-    }
-  });
-
-  it.each(others)("%s has the same note calls in reading order (body and inside notes)", async (format) => {
-    const { views } = await get();
-    expect(views[format].markers).toEqual(views.html.markers);
-    expect(views[format].nestedMarkers).toEqual(views.html.nestedMarkers);
-  });
-
-  it.each(others)("%s links to the same external targets", async (format) => {
-    const { views } = await get();
-    expect(views[format].links).toEqual(views.html.links);
-  });
-
-  it.each(others)("%s has the same heading outline", async (format) => {
-    const { html, views } = await get();
-    const hidden = (Object.keys(SECTION_HEADINGS) as Array<keyof typeof SECTION_HEADINGS>)
-      .filter((key) => !SECTION_HEADINGS[key].includes(format))
-      .map((key) => squash(html.labels[key]));
-    const expected = views.html.outline.filter((e) => !hidden.includes(squash(e.text)));
-    expect(views[format].outline).toEqual(expected);
-  });
-
-  it.each(others)("%s lists the same signatories in the same order", async (format) => {
-    const { html, views, pdf } = await get();
-    const reference = views.html.signatories;
-    if (!reference) {
-      expect(views[format].signatories).toBeUndefined();
-      return;
-    }
-    if (format !== "pdf") {
-      expect(views[format].signatories).toEqual(reference);
-      return;
-    }
-    // PDF: each name is one list item (a block); two columns, read column by column.
-    const dir = html.dir === "rtl" ? "rtl" : "ltr";
-    const organisations = pdfOrder(pdf, reference.organisations, dir);
-    expect(organisations.missing).toEqual([]);
-    expect(organisations.order).toEqual(reference.organisations);
-    const people = reference.individuals.map((i) => `${i.name} ${i.line}`.trim());
-    const individuals = pdfOrder(pdf, people, dir);
-    expect(individuals.missing).toEqual([]);
-    expect(individuals.order).toEqual(people);
-    if (dir === "ltr") expect(squash(pdf.text)).toContain(squash(reference.count));
-    else expect(pdf.blocks.some((b) => letters(b.text) === letters(reference.count)), "the count line").toBe(true);
-  });
-}
+it("covers the letter's six editions", () => {
+  expect(LANGS).toEqual(["en", "ar", "es", "fr", "ru", "zh"]);
+});
 
 describe.each(LANGS)("the letter, %s edition", (lang) => {
-  const get = () => edition(letterOut, lang, "open-letter");
+  const get = () => rb.all(letterOut, lang, "open-letter");
 
   it("is the letter: 7 notes called 1..7, 6 link targets, 36 organisations and 6 individuals", async () => {
     const { html, views } = await get();
@@ -163,7 +72,7 @@ describe.each(LANGS)("the letter, %s edition", (lang) => {
 });
 
 describe("the awkward footnotes fixture", () => {
-  const get = () => edition(awkwardOut, "en", "awkward");
+  const get = () => rb.all(awkwardOut, "en", "awkward");
 
   it("numbers notes by first reference, whatever the labels and the order of definitions", async () => {
     const { views } = await get();
@@ -216,7 +125,7 @@ describe("the awkward footnotes fixture", () => {
 });
 
 describe("a note cited only from inside another note (documented DOCX limitation)", () => {
-  const get = () => edition(nestedOut, "en", "nested");
+  const get = () => rb.all(nestedOut, "en", "nested");
 
   it("is note 3 everywhere; PDF prints it after note 1, Word inside note 1 after its number, with a warning", async () => {
     const { views } = await get();

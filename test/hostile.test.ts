@@ -96,23 +96,41 @@ async function contents(format: string): Promise<Record<string, string>> {
   throw new Error(`no reader for ${format}`);
 }
 
-/** Elements and attributes that can run script or fetch, as the browser's DOM has them. */
-async function activeContent(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
+/**
+ * Elements and attributes that can run script or fetch, as the browser's DOM has them: URLs are
+ * checked as the browser resolved them (tabs, entities and case no longer matter), and a `file:`
+ * URL must stay inside `root` (the output folder).
+ */
+async function activeContent(page: Page, root: string): Promise<string[]> {
+  return page.evaluate((root: string) => {
     const found: string[] = [];
+    const inside = (url: URL) => url.protocol === "file:" && decodeURIComponent(url.pathname).startsWith(root);
     for (const el of document.querySelectorAll("*")) {
       const tag = el.localName;
-      if (["script", "iframe", "object", "embed", "frame", "frameset", "applet", "base", "form", "meta"].includes(tag) && !(tag === "meta" && !el.getAttribute("http-equiv"))) found.push(`<${tag}>`);
-      for (const attr of el.getAttributeNames()) {
-        const value = el.getAttribute(attr) ?? "";
-        if (/^on/i.test(attr)) found.push(`<${tag} ${attr}>`);
-        if (/^(href|src|action|formaction|xlink:href|data|poster|srcset)$/i.test(attr) && /^\s*(javascript|vbscript|file|data:text)/i.test(value)) found.push(`<${tag} ${attr}=${value}>`);
-        if (/^(href|src)$/i.test(attr) && /^(https?:)?\/\//i.test(value) && tag !== "a") found.push(`<${tag} ${attr}=${value}> (remote resource)`);
+      if (["script", "iframe", "object", "embed", "frame", "frameset", "applet", "base", "form", "link", "meta"].includes(tag)) {
+        const harmless = (tag === "meta" && !el.getAttribute("http-equiv")) || (tag === "link" && /^(alternate|stylesheet)$/.test(el.getAttribute("rel") ?? "") && inside(new URL(el.getAttribute("href") ?? "", document.baseURI)));
+        if (!harmless) found.push(`<${tag}>`);
       }
+      for (const attr of el.getAttributeNames()) {
+        if (/^on/i.test(attr)) found.push(`<${tag} ${attr}>`);
+        if (!/^(href|src|action|formaction|xlink:href|data|poster|background|cite)$/i.test(attr)) continue;
+        const raw = el.getAttribute(attr) ?? "";
+        if (raw.startsWith("#")) continue;
+        let url: URL;
+        try {
+          url = new URL(raw, document.baseURI);
+        } catch {
+          continue;
+        }
+        const link = tag === "a" || tag === "area";
+        const ok = link ? ["http:", "https:", "mailto:", "tel:"].includes(url.protocol) || inside(url) : url.protocol === "data:" ? !/^data:text\/html/i.test(raw) : inside(url);
+        if (!ok) found.push(`<${tag} ${attr}=${raw}>`);
+      }
+      if (el.getAttribute("srcset")) found.push(`<${tag} srcset>`);
     }
-    for (const style of document.querySelectorAll("style")) if (/@import|url\(\s*['"]?(https?:)?\/\//i.test(style.textContent ?? "")) found.push("<style> with a remote resource");
+    for (const style of document.querySelectorAll("style")) if (/@import|url\(\s*['"]?(https?:|file:)?\/\//i.test(style.textContent ?? "")) found.push("<style> with a remote resource");
     return found;
-  });
+  }, root);
 }
 
 describe("hostile Markdown", () => {
@@ -147,7 +165,7 @@ describe("hostile Markdown", () => {
     const loaded = await rb.html(file("html"), { keep: true });
     const page = loaded.page!;
     try {
-      expect(await activeContent(page)).toEqual([]);
+      expect(await activeContent(page, out)).toEqual([]);
       const own = `file://${file("html")}`;
       expect(loaded.requests.filter((u) => u !== own && !u.startsWith("data:"))).toEqual([]);
       expect(loaded.blocked).toEqual([]);
@@ -170,7 +188,7 @@ describe("hostile Markdown", () => {
       const blocked = await sandboxPage(page, (u) => u.startsWith(`file://${dir}/`));
       try {
         await page.goto(`file://${path.join(dir, name)}`, { waitUntil: "load" });
-        expect(await activeContent(page), name).toEqual([]);
+        expect(await activeContent(page, dir), name).toEqual([]);
         expect(requests.filter((u) => !u.startsWith(`file://${dir}/`) && !u.startsWith("data:")), name).toEqual([]);
         expect(blocked, name).toEqual([]);
       } finally {
@@ -242,5 +260,41 @@ describe("relative links and climbing images (bugs found by this suite, fixed)",
     const result = await cli(["check", path.join(project, "climbing-images.md")]);
     const messages = parseReport(result.stderr, ROOT).map((m) => `${m.line}:${m.column} ${m.ruleId}`);
     expect(messages).toEqual(["8:5 image-unsafe", "8:39 image-unsafe"]);
+  });
+});
+
+describe("reference-style links and images (bug found by this suite, open)", () => {
+  // pipeline/check/rules/links.ts and pipeline/transform/sanitize.ts visit only `link` and
+  // `image` nodes. `[text][id]` / `![alt][id]` are `linkReference` / `imageReference` nodes whose
+  // target is a `definition` node; mdast-util-to-hast resolves them at render time, so their
+  // targets reach every output unchecked: `<a href="javascript:…">` (script on click) and
+  // `<img src="https://…">` (a request when the HTML is opened) in HTML and EPUB, `/URI
+  // (javascript:…)` and `file:` actions in the PDF, External hyperlink relationships to
+  // `javascript:`, `file:` and `data:` in the DOCX — with no diagnostic. The PDF writer's sandbox
+  // catches the remote image (`pdf-blocked-request`), the only sign anything is wrong.
+  it.fails("are checked and removed like inline ones: nothing reaches any output", async () => {
+    const dist = path.join(project, "dist-references");
+    const result = await cli(["build", path.join(project, "reference-links.md"), "--out", dist]);
+    expect(result.code).toBe(0);
+    const messages = parseReport(result.stderr, ROOT);
+    expect(messages.map((m) => m.ruleId).sort()).toEqual(["image-remote", "image-unsafe", "link-unsafe", "link-unsafe", "link-unsafe", "link-unsafe"]);
+    const outputs: Record<string, string> = {
+      html: await readFile(path.join(dist, "en/reference-links.html"), "utf8"),
+      ...(await zipTexts(path.join(dist, "en/reference-links.docx"))),
+      ...(await zipTexts(path.join(dist, "en/reference-links.epub"))),
+      pdf: await pdfUncompressed(path.join(dist, "en/reference-links.pdf")),
+    };
+    for (const [part, text] of Object.entries(outputs)) {
+      for (const needle of ["javascript:", "file:", "data:text", "/etc/passwd", "evil.example"]) expect(text.includes(needle), `${part} contains ${needle}`).toBe(false);
+    }
+    expect(outputs.html).toContain("https://example.org/safe");
+    // Opened in a browser, the page requests nothing but itself and has no active content.
+    const loaded = await rb.html(path.join(dist, "en/reference-links.html"), { keep: true });
+    try {
+      expect(loaded.blocked).toEqual([]);
+      expect(await activeContent(loaded.page!, dist)).toEqual([]);
+    } finally {
+      await loaded.page!.close();
+    }
   });
 });

@@ -4,9 +4,13 @@
  * Every format is reduced to the same `View`: the notes in the order they are shown (with the
  * number a reader sees and their text), the note calls of the main text in reading order, the
  * external link targets, the heading outline and the signatory list. Nothing here imports a
- * writer or the document model: HTML is loaded in Chromium (`file://`, every other request
- * blocked and logged), EPUB and DOCX are unzipped and parsed with the browser's DOMParser, PDF is
- * read with poppler (`pdftotext -bbox-layout`) and qpdf (`--json`: outline and link annotations).
+ * writer or reads a Publication (only the registry's list of formats and the browser launcher):
+ * HTML is loaded in Chromium (`file://`, every other request blocked and logged), EPUB and DOCX
+ * are unzipped (fflate) and parsed with the browser's DOMParser, PDF is read with poppler
+ * (`pdftotext -bbox-layout`) and qpdf (`--json`: outline, link annotations, destinations).
+ *
+ * Also here: the CLI's messages read back (`parseReport`), and `consistencySuite`, the
+ * cross-format assertions shared by the consistency and large-document suites.
  */
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -15,8 +19,9 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { unzipSync } from "fflate";
 import type { Browser, Page } from "puppeteer-core";
+import { expect, it } from "vitest";
 import { launchChromium, sandboxPage, type BlockedRequest } from "../pipeline/browser/chromium.ts";
-import type { Format } from "../pipeline/model.ts";
+import { FORMATS, type Format } from "../pipeline/model.ts";
 
 const run = promisify(execFile);
 
@@ -105,6 +110,25 @@ export function nest(entries: Array<{ level: number; text: string }>): OutlineEn
     stack.push(e.level);
     return { depth: stack.length, text: normalise(e.text) };
   });
+}
+
+/**
+ * Headings Letterpress adds for its own sections, and the formats whose outline shows them. Notes
+ * are at the foot of the page in PDF and Word (no "Notes" section); the EPUB navigation lists the
+ * document's headings and its two sections (signatories, notes), not the list's subheadings.
+ */
+export const SECTION_HEADINGS: Record<"notes" | "organisations" | "individuals", readonly Format[]> = {
+  notes: ["html", "epub"],
+  organisations: ["html", "pdf", "docx"],
+  individuals: ["html", "pdf", "docx"],
+};
+
+/** The outline a format must show, given the HTML edition's outline and section labels. */
+export function outlineFor(format: Format, html: OutlineEntry[], labels: Record<keyof typeof SECTION_HEADINGS, string>): OutlineEntry[] {
+  const hidden = (Object.keys(SECTION_HEADINGS) as Array<keyof typeof SECTION_HEADINGS>)
+    .filter((key) => !SECTION_HEADINGS[key].includes(format))
+    .map((key) => squash(labels[key]));
+  return html.filter((e) => !hidden.includes(squash(e.text)));
 }
 
 // -------------------------------------------------------------------------- in-page readers
@@ -560,7 +584,24 @@ export class ReadBack {
     return readPdf(file, options);
   }
 
-  /** Every format of one edition: `<dir>/<lang>/<slug>.<ext>`. */
+  private readonly editions = new Map<string, Promise<Edition>>();
+
+  /** Every format of the registry for one edition, read once and cached. */
+  all(dir: string, lang: string, slug: string): Promise<Edition> {
+    const key = `${dir}\0${lang}\0${slug}`;
+    let edition = this.editions.get(key);
+    if (!edition) {
+      edition = this.edition(dir, lang, slug, ["html", ...FORMATS.filter((f) => f !== "html")]).then((r) => ({
+        html: r.html!,
+        views: r.views as Record<Format, View>,
+        pdf: r.pdf!,
+      }));
+      this.editions.set(key, edition);
+    }
+    return edition;
+  }
+
+  /** Some formats of one edition: `<dir>/<lang>/<slug>.<ext>`. */
   async edition(dir: string, lang: string, slug: string, formats: readonly Format[]): Promise<{ html?: HtmlLoad; views: Partial<Record<Format, View>>; pdf?: PdfView }> {
     const views: Partial<Record<Format, View>> = {};
     let html: HtmlLoad | undefined;
@@ -585,6 +626,96 @@ interface LpWindow {
     docx(parts: unknown): unknown;
   };
 }
+
+// ------------------------------------------------------------------------ the shared suite
+
+/** Checks expected to fail because of a known pipeline bug, with its description. */
+export type KnownBugs = Record<string, string>;
+
+/** Every format of one edition, read back. */
+export interface Edition {
+  html: HtmlLoad;
+  views: Record<Format, View>;
+  pdf: PdfView;
+}
+
+/**
+ * The assertions every edition must pass, for every format in the registry, against the HTML
+ * edition: notes (numbers in the order shown, text), calls (body and inside notes), external link
+ * targets, outline (with `SECTION_HEADINGS`), signatories. Registers vitest tests; a check named
+ * in `knownBugs` (`problems`, or `notes|calls|links|outline|signatories:<format>`) runs as
+ * `it.fails` with the bug in its title, so it turns red the day the bug is fixed.
+ */
+export function consistencySuite(get: () => Promise<Edition>, knownBugs: KnownBugs = {}): void {
+  const others = FORMATS.filter((f) => f !== "html");
+  /** `it`, or `it.fails` with the bug in the title when a known bug makes the check fail. */
+  const check = (key: string) => {
+    const bug = knownBugs[key];
+    return bug ? (title: string, fn: () => Promise<void>) => it.fails(`${title} (known bug: ${bug})`, fn) : (title: string, fn: () => Promise<void>) => it(title, fn);
+  };
+  const each = (kind: string, title: string, fn: (format: Format) => Promise<void>) => {
+    for (const format of others) check(`${kind}:${format}`)(title.replace("%s", format), () => fn(format));
+  };
+
+  check("problems")("reads back without inconsistencies inside any format", async () => {
+    const { views } = await get();
+    for (const format of FORMATS) expect(views[format].problems, format).toEqual([]);
+  });
+
+  each("notes", "%s has the same notes, in the same order, with the same numbers and text", async (format) => {
+    const { html, views } = await get();
+    const reference = views.html.notes;
+    const notes = views[format].notes;
+    expect(notes.map((n) => n.number), "numbers in the order shown").toEqual(reference.map((n) => n.number));
+    for (const [i, note] of notes.entries()) {
+      const expected = reference[i]!.text;
+      if (format !== "pdf") expect(note.text, `${format} note ${note.number}`).toBe(expected);
+      else if (html.dir === "rtl") expect(letters(note.text), `pdf note ${note.number} (letters; poppler reads RTL runs in visual order)`).toBe(letters(expected));
+      else expect(squash(note.text), `pdf note ${note.number} (line breaks fall anywhere)`).toBe(squash(expected));
+    }
+  });
+
+  each("calls", "%s has the same note calls in reading order (body and inside notes)", async (format) => {
+    const { views } = await get();
+    expect(views[format].markers).toEqual(views.html.markers);
+    expect(views[format].nestedMarkers).toEqual(views.html.nestedMarkers);
+  });
+
+  each("links", "%s links to the same external targets", async (format) => {
+    const { views } = await get();
+    expect(views[format].links).toEqual(views.html.links);
+  });
+
+  each("outline", "%s has the same heading outline", async (format) => {
+    const { html, views } = await get();
+    expect(views[format].outline).toEqual(outlineFor(format, views.html.outline, html.labels));
+  });
+
+  each("signatories", "%s lists the same signatories in the same order", async (format) => {
+    const { html, views, pdf } = await get();
+    const reference = views.html.signatories;
+    if (!reference) {
+      expect(views[format].signatories).toBeUndefined();
+      return;
+    }
+    if (format !== "pdf") {
+      expect(views[format].signatories).toEqual(reference);
+      return;
+    }
+    // PDF: each name is one list item (a block); two columns, read column by column.
+    const dir = html.dir === "rtl" ? "rtl" : "ltr";
+    const organisations = pdfOrder(pdf, reference.organisations, dir);
+    expect(organisations.missing).toEqual([]);
+    expect(organisations.order).toEqual(reference.organisations);
+    const people = reference.individuals.map((i) => `${i.name} ${i.line}`.trim());
+    const individuals = pdfOrder(pdf, people, dir);
+    expect(individuals.missing).toEqual([]);
+    expect(individuals.order).toEqual(people);
+    if (dir === "ltr") expect(squash(pdf.text)).toContain(squash(reference.count));
+    else expect(pdf.blocks.some((b) => letters(b.text) === letters(reference.count)), "the count line").toBe(true);
+  });
+}
+
 
 // -------------------------------------------------------------------------------------- PDF
 
@@ -632,6 +763,8 @@ export interface PdfView extends View {
   noteArea: string;
   /** Raw annotations' URIs, before canonicalisation, in page order. */
   uris: string[];
+  /** Notes split over two pages whose continuation repeats the note's number. */
+  continuedWithNumber: number[];
 }
 
 async function poppler(file: string, ...args: string[]): Promise<string> {
@@ -691,15 +824,11 @@ export async function pdfWords(file: string): Promise<{ lines: PdfLine[]; blocks
 
 const CALL = /^[()[\]]?(\d{1,4})[()[\]]?$/;
 
-/** The note's own number at the start of a note line. */
-function noteNumber(line: PdfLine, dir: "ltr" | "rtl"): number | undefined {
-  const words = dir === "rtl" ? [...line.words].sort((a, b) => b.x1 - a.x1) : line.words;
-  for (const w of words.slice(0, 1)) {
-    // `7.`, `(7)`, or the same read in visual order in a right-to-left line (`.7`, `)7(`).
-    const m = /^[.()[\]]{0,2}(\d{1,4})[.()[\]]{0,2}$/.exec(w.text);
-    if (m && m[0] !== m[1]) return Number(m[1]);
-  }
-  return undefined;
+/** The note's own number, the first word of its first row in reading order. */
+function noteNumber(words: readonly PdfWord[]): number | undefined {
+  // `7.`, `(7)`, or the same read in visual order in a right-to-left line (`.7`, `)7(`).
+  const m = /^[.()[\]]{0,2}(\d{1,4})[.()[\]]{0,2}$/.exec(words[0]?.text ?? "");
+  return m && m[0] !== m[1] ? Number(m[1]) : undefined;
 }
 
 /**
@@ -714,9 +843,10 @@ export async function readPdf(file: string, options: { dir?: "ltr" | "rtl" } = {
   const dir = options.dir ?? "ltr";
   const { lines, blocks, pageSize, pages } = await pdfWords(file);
   const problems: string[] = [];
-  // The page's margin boxes (running head, page number) lie outside the type area.
-  const margin = 60;
-  const inArea = (l: PdfLine) => l.y0 > margin && l.y1 < pageSize.height - margin;
+  // The page's margin boxes (running head, page number) lie outside the type area (judged by a
+  // line's centre: Naskh glyph boxes reach far below the baseline).
+  const margin = 55;
+  const inArea = (l: PdfLine) => (l.y0 + l.y1) / 2 > margin && (l.y0 + l.y1) / 2 < pageSize.height - margin;
   const inReadingOrder = (words: PdfWord[]) => (dir === "rtl" ? [...words].sort((a, b) => b.x1 - a.x1) : [...words].sort((a, b) => a.x0 - b.x0));
 
   // ------------------------------------------------------------ annotations and destinations
@@ -747,8 +877,33 @@ export async function readPdf(file: string, options: { dir?: "ltr" | "rtl" } = {
     return page === undefined ? undefined : { page, top };
   };
 
+  // ------------------------------------------------------------------------------- rows
+  // Visual rows: poppler may split one printed line into several (right-to-left text, raised
+  // or lowered glyphs); lines whose centres are close belong to one row.
+  const rows: Array<{ page: number; y0: number; y1: number; lines: PdfLine[]; words: PdfWord[] }> = [];
+  for (let page = 1; page <= pages; page++) {
+    const onPage = lines.filter((l) => l.page === page && inArea(l)).sort((a, b) => a.y0 + a.y1 - (b.y0 + b.y1));
+    const heights = onPage.map((l) => l.y1 - l.y0).sort((a, b) => a - b);
+    const tolerance = 0.45 * (heights[Math.floor(heights.length / 2)] ?? 10);
+    let row: (typeof rows)[number] | undefined;
+    for (const l of onPage) {
+      const centre = (l.y0 + l.y1) / 2;
+      if (!row || centre - (row.y0 + row.y1) / 2 > tolerance) {
+        row = { page, y0: l.y0, y1: l.y1, lines: [], words: [] };
+        rows.push(row);
+      }
+      row.lines.push(l);
+      row.words.push(...l.words);
+      row.y0 = Math.min(row.y0, l.y0);
+      row.y1 = Math.max(row.y1, l.y1);
+    }
+  }
+  const rowOf = new Map<PdfLine, number>();
+  rows.forEach((row, i) => row.lines.forEach((l) => rowOf.set(l, i)));
+
+  // Link annotations: URI actions are external links; internal ones around a number are calls.
   const uris: string[] = [];
-  const calls: Array<{ word: PdfWord; line: PdfLine; number: number; dest: { page: number; top: number } | undefined }> = [];
+  const targets: Array<{ page: number; x0: number; x1: number; top: number; bottom: number; dest: { page: number; top: number } | undefined; words: Array<{ word: PdfWord; line: PdfLine; text: string }> }> = [];
   json.pages.forEach((pageRef, p) => {
     const pageDict = deref(pageRef.object) as Record<string, unknown> | undefined;
     const annots = (deref(pageDict?.["/Annots"]) as unknown[] | undefined) ?? [];
@@ -764,67 +919,85 @@ export async function readPdf(file: string, options: { dir?: "ltr" | "rtl" } = {
       const target = annot["/Dest"] ?? (action?.["/S"] === "/GoTo" ? action["/D"] : undefined);
       if (target === undefined) continue;
       const [x0, y0, x1, y1] = (deref(annot["/Rect"]) as number[]).map(Number) as [number, number, number, number];
-      const top = pageSize.height - Math.max(y0, y1);
-      const bottom = pageSize.height - Math.min(y0, y1);
-      const inside = lines
-        .filter((l) => l.page === p + 1)
-        .flatMap((l) => l.words.map((word) => ({ word, line: l })))
-        .filter(({ word }) => {
-          const cx = (word.x0 + word.x1) / 2;
-          const cy = (word.y0 + word.y1) / 2;
-          return cx >= Math.min(x0, x1) - 0.5 && cx <= Math.max(x0, x1) + 0.5 && cy >= top - 0.5 && cy <= bottom + 0.5;
-        });
-      // A call is a number, perhaps in brackets (`1`, `(1)`, read `)1(` in a right-to-left line).
-      const number = inside.length === 1 ? CALL.exec(inside[0]!.word.text)?.[1] : undefined;
-      if (number) calls.push({ ...inside[0]!, number: Number(number), dest: resolveDest(target) });
+      targets.push({ page: p + 1, x0: Math.min(x0, x1), x1: Math.max(x0, x1), top: pageSize.height - Math.max(y0, y1), bottom: pageSize.height - Math.min(y0, y1), dest: resolveDest(target), words: [] });
     }
   });
-  calls.sort((a, b) => a.word.page - b.word.page || a.line.y0 - b.line.y0 || (dir === "rtl" ? b.word.x1 - a.word.x1 : a.word.x0 - b.word.x0));
+  // The words under each internal link. Calls set side by side ("68" "41") can reach poppler as
+  // one word ("6841"): such a word is shared out between the links over it, by position.
+  for (const line of lines) {
+    const here = targets.filter((t) => t.page === line.page && t.top - 1 <= line.y1 && t.bottom + 1 >= line.y0);
+    if (here.length === 0) continue;
+    for (const word of line.words) {
+      const cy = (word.y0 + word.y1) / 2;
+      const over = here.filter((t) => t.x0 < word.x1 - 0.5 && t.x1 > word.x0 + 0.5 && cy >= t.top - 1 && cy <= t.bottom + 1).sort((a, b) => a.x0 - b.x0);
+      if (over.length === 1) over[0]!.words.push({ word, line, text: word.text });
+      else if (over.length > 1) {
+        const width = word.x1 - word.x0;
+        const at = (x: number) => Math.round((Math.min(Math.max(x, word.x0), word.x1) - word.x0) / width * word.text.length);
+        for (const t of over) t.words.push({ word, line, text: word.text.slice(at(t.x0), at(t.x1)) });
+      }
+    }
+  }
+  const calls: Array<{ word: PdfWord; line: PdfLine; text: string; number: number; dest: { page: number; top: number } | undefined }> = [];
+  for (const t of targets) {
+    // A call is a number, perhaps in brackets (`1`, `(1)`, read `)1(` in a right-to-left line).
+    const number = t.words.length === 1 ? CALL.exec(t.words[0]!.text)?.[1] : undefined;
+    if (number) calls.push({ ...t.words[0]!, number: Number(number), dest: t.dest });
+  }
+
+  calls.sort((a, b) => (rowOf.get(a.line) ?? -1) - (rowOf.get(b.line) ?? -1) || (dir === "rtl" ? b.word.x1 - a.word.x1 : a.word.x0 - b.word.x0));
 
   // ------------------------------------------------------------------------------- notes
-  const starts = new Map<PdfLine, number>();
+  const rowText = (row: (typeof rows)[number]) => inReadingOrder(row.words);
+  const starts = new Map<(typeof rows)[number], number>();
   for (const call of calls) {
     if (!call.dest) {
-      problems.push(`call ${call.word.text} on page ${call.word.page} has no destination`);
+      problems.push(`call ${call.text} on page ${call.word.page} has no destination`);
       continue;
     }
     const { page, top } = call.dest;
-    const line = lines
-      .filter((l) => l.page === page && inArea(l) && l.y1 > top)
-      .sort((a, b) => Math.abs(a.y0 - top) - Math.abs(b.y0 - top))[0];
-    const shown = line ? noteNumber(line, dir) : undefined;
-    if (!line || shown === undefined) problems.push(`call ${call.word.text}: no numbered note where it points (page ${page})`);
-    else if (shown !== call.number) problems.push(`call ${call.word.text} points to note ${shown}`);
-    else starts.set(line, shown);
+    // The destination is the top of the note's box: its first row starts there, not above.
+    const candidates = rows.filter((r) => r.page === page && r.y0 >= top - 3 && r.y0 < top + 12).sort((a, b) => Math.abs(a.y0 - top) - Math.abs(b.y0 - top));
+    const row = candidates.find((r) => noteNumber(rowText(r)) !== undefined);
+    const shown = row ? noteNumber(rowText(row)) : undefined;
+    if (!row || shown === undefined) problems.push(`call ${call.text}: no numbered note where it points (page ${page})`);
+    else if (shown !== call.number) problems.push(`call ${call.text} points to note ${shown}`);
+    else starts.set(row, shown);
   }
-  const noteLines = new Set<PdfLine>();
+  const noteRows = new Set<(typeof rows)[number]>();
   for (let page = 1; page <= pages; page++) {
-    const onPage = lines.filter((l) => l.page === page && inArea(l)).sort((a, b) => a.y0 - b.y0 || a.x0 - b.x0);
-    const first = onPage.findIndex((l) => starts.has(l));
+    const onPage = rows.filter((r) => r.page === page);
+    const first = onPage.findIndex((r) => starts.has(r));
     if (first < 0) continue;
-    for (let i = first; i < onPage.length; i++) noteLines.add(onPage[i]!);
-    // Continuation of a note from the previous page: tightly packed lines just above.
+    for (let i = first; i < onPage.length; i++) noteRows.add(onPage[i]!);
+    // Continuation of a note from the previous page: tightly packed rows just above.
     for (let i = first - 1; i >= 0; i--) {
       if (onPage[i + 1]!.y0 - onPage[i]!.y1 > 4) break;
-      noteLines.add(onPage[i]!);
+      noteRows.add(onPage[i]!);
     }
   }
   const notes: Array<{ number: number; parts: string[] }> = [];
   const noteOfLine = new Map<PdfLine, number>();
-  const ordered = lines.filter((l) => noteLines.has(l)).sort((a, b) => a.page - b.page || a.y0 - b.y0 || a.x0 - b.x0);
-  for (const line of ordered) {
-    const n = starts.get(line);
-    const words = inReadingOrder(line.words);
+  const continuedWithNumber: number[] = [];
+  const ordered = rows.filter((r) => noteRows.has(r));
+  for (const row of ordered) {
+    const n = starts.get(row);
+    const words = rowText(row);
     if (n !== undefined) {
       notes.push({ number: n, parts: [] });
       words.shift();
     }
     const current = notes.at(-1);
     if (!current) {
-      problems.push(`page ${line.page}: note text before the first note: ${line.text.slice(0, 40)}`);
+      problems.push(`page ${row.page}: note text before the first note: ${words.map((w) => w.text).join(" ").slice(0, 40)}`);
       continue;
     }
-    noteOfLine.set(line, current.number);
+    // Paged.js prints the number again where a note continues on the next page.
+    if (n === undefined && row === ordered.find((r) => r.page === row.page) && noteNumber(words) === current.number) {
+      words.shift();
+      continuedWithNumber.push(current.number);
+    }
+    for (const l of row.lines) noteOfLine.set(l, current.number);
     current.parts.push(words.map((w) => w.text).join(" "));
   }
 
@@ -852,7 +1025,8 @@ export async function readPdf(file: string, options: { dir?: "ltr" | "rtl" } = {
     lines,
     blocks,
     text: await poppler(file),
-    noteArea: squash(ordered.map((l) => l.text).join(" ")),
+    noteArea: squash(ordered.map((r) => rowText(r).map((w) => w.text).join(" ")).join(" ")),
+    continuedWithNumber,
     uris,
   };
 }
@@ -895,6 +1069,7 @@ export function pdfOrder(view: Pick<PdfView, "lines" | "pageSize">, items: reado
     columns.set(key, [...(columns.get(key) ?? []), l]);
   }
   for (const list of columns.values()) list.sort((a, b) => a.y0 - b.y0);
+  const squashed = new Map<PdfLine, string>(view.lines.map((l) => [l, squash(l.text)]));
   const found: Array<{ item: string; line: PdfLine }> = [];
   const missing: string[] = [];
   for (const item of items) {
@@ -904,7 +1079,7 @@ export function pdfOrder(view: Pick<PdfView, "lines" | "pageSize">, items: reado
       for (let i = 0; i < list.length; i++) {
         let text = "";
         for (let k = i; k < list.length && text.length < want.length; k++) {
-          text += squash(list[k]!.text);
+          text += squashed.get(list[k]!)!;
           if (text === want) hits.push(list[i]!);
         }
       }
