@@ -113,7 +113,7 @@ export function applyOverlay(
         const target = cloneOf.get(segment.node!) as { children: PhrasingContent[] } | undefined;
         if (!target) break;
         const children = parseInline(msgstr[0]!, doc);
-        const problem = children ? compareStructure(target.children, children) : "it is not inline Markdown (a single paragraph)";
+        const problem = children ? compareStructure(target.children, children) : "is not inline Markdown (it must stay a single paragraph)";
         if (problem || !children) {
           say(entry, "error", `Translation of \`${segment.context}\` ${problem}; the English text is used`, "translation-structure");
           markFallback(target as Nodes, sourceLang);
@@ -149,9 +149,14 @@ function mapClone(original: Root, clone: Root): Map<unknown, Nodes> {
 
 /** Parse a translated segment as inline Markdown; undefined unless it is exactly one paragraph. */
 function parseInline(markdown: string, doc: LoadedDocument): PhrasingContent[] | undefined {
-  // Definitions make `[^label]` parse as footnote references; the "X " prefix keeps a leading
+  // Definitions make `[^label]` parse as footnote references (only the labels this segment cites
+  // and the document defines: a long document has hundreds); the "X " prefix keeps a leading
   // "1." or "#" from turning the segment into a list or heading.
-  const definitions = [...doc.facts.definitions.keys()].map((id) => `[^${id}]: x`).join("\n");
+  const cited = new Set([...markdown.matchAll(/\[\^([^\]\s]+)\]/g)].map((m) => m[1]!));
+  const definitions = [...cited]
+    .filter((label) => doc.facts.definitions.has(label.toLowerCase()))
+    .map((label) => `[^${label}]: x`)
+    .join("\n");
   const tree = parseFragment(`X ${markdown}\n\n${definitions}\n`);
   const blocks = tree.children.filter((n) => n.type !== "footnoteDefinition");
   if (blocks.length !== 1 || blocks[0]!.type !== "paragraph") return undefined;
