@@ -13,6 +13,7 @@ import { parseMarkdown } from "./parse/markdown.ts";
 import { readText } from "./parse/read.ts";
 import { computeFacts, type Facts } from "./transform/facts.ts";
 import { embedImages } from "./transform/images.ts";
+import { resolveReferences } from "./transform/references.ts";
 import { sanitize } from "./transform/sanitize.ts";
 
 export interface LoadedDocument {
@@ -52,6 +53,7 @@ export async function loadDocument(documentPath: string): Promise<LoadResult> {
     files.push(loaded.file);
     signatories = loaded.signatories;
   }
+  resolveReferences(tree);
   const facts = computeFacts(tree);
   const title = frontMatter?.title ?? facts.headings.find((h) => h.depth === 1)?.text ?? "";
   const meta: Metadata | undefined = frontMatter

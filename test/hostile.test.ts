@@ -263,21 +263,18 @@ describe("relative links and climbing images (bugs found by this suite, fixed)",
   });
 });
 
-describe("reference-style links and images (bug found by this suite, open)", () => {
-  // pipeline/check/rules/links.ts and pipeline/transform/sanitize.ts visit only `link` and
-  // `image` nodes. `[text][id]` / `![alt][id]` are `linkReference` / `imageReference` nodes whose
-  // target is a `definition` node; mdast-util-to-hast resolves them at render time, so their
-  // targets reach every output unchecked: `<a href="javascript:…">` (script on click) and
-  // `<img src="https://…">` (a request when the HTML is opened) in HTML and EPUB, `/URI
-  // (javascript:…)` and `file:` actions in the PDF, External hyperlink relationships to
-  // `javascript:`, `file:` and `data:` in the DOCX — with no diagnostic. The PDF writer's sandbox
-  // catches the remote image (`pdf-blocked-request`), the only sign anything is wrong.
-  it.fails("are checked and removed like inline ones: nothing reaches any output", async () => {
+describe("reference-style links and images (bug found by this suite, fixed)", () => {
+  // `[text][id]` / `![alt][id]` are `linkReference` / `imageReference` nodes whose target is a
+  // `definition`; the rules and the sanitiser visited only `link` and `image`, and
+  // mdast-util-to-hast resolved references at render time, so `javascript:`, `file:` and remote
+  // targets reached every output unchecked. pipeline/transform/references.ts now turns references
+  // into links and images before anything checks them; each is reported where it is used.
+  it("are checked and removed like inline ones: nothing reaches any output", async () => {
     const dist = path.join(project, "dist-references");
     const result = await cli(["build", path.join(project, "reference-links.md"), "--out", dist]);
     expect(result.code).toBe(0);
     const messages = parseReport(result.stderr, ROOT);
-    expect(messages.map((m) => m.ruleId).sort()).toEqual(["image-remote", "image-unsafe", "link-unsafe", "link-unsafe", "link-unsafe", "link-unsafe"]);
+    expect(messages.map((m) => `${m.line}:${m.column} ${m.ruleId}`)).toEqual(["8:3 link-unsafe", "8:24 link-unsafe", "8:45 link-unsafe", "8:66 link-unsafe", "9:7 image-remote", "9:53 image-unsafe"]);
     const outputs: Record<string, string> = {
       html: await readFile(path.join(dist, "en/reference-links.html"), "utf8"),
       ...(await zipTexts(path.join(dist, "en/reference-links.docx"))),

@@ -14,8 +14,6 @@ function walk(parent: Parent): void {
   const out: RootContent[] = [];
   for (const child of parent.children as RootContent[]) {
     if (child.type === "html") continue;
-    // Reference-style targets: an unsafe definition is dropped, so its references stay plain text.
-    if (child.type === "definition" && !isSafeLink(child.url)) continue;
     if (child.type === "link" && !isSafeLink(child.url)) {
       out.push(...(child.children as RootContent[]));
       continue;

@@ -52,11 +52,6 @@ export const links: Rule = {
         report(file, "warning", `Link target \`${truncate(url)}\` ${why}; the link is reduced to its text. Allowed: http, https, mailto, tel and #anchors`, node.position, "link-unsafe");
       }
     });
-    visit(tree, "definition", (node) => {
-      if (!isSafeLink(node.url)) {
-        report(file, "warning", `Link definition \`[${node.label ?? node.identifier}]\` targets \`${truncate(node.url)}\`, which is not allowed (http, https, mailto, tel, #anchors only); references to it are reduced to text`, node.position, "link-unsafe");
-      }
-    });
     visit(tree, "image", (node) => {
       const url = node.url.trim();
       const protocol = protocolOf(url);
