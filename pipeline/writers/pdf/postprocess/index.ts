@@ -1,13 +1,16 @@
 /**
- * Post-processing of Chromium's PDF with pdf-lib, one concern per module: document properties
- * (`metadata.ts`) and bookmarks (`outline.ts`). Loading and saving the same document keeps the
- * structure tree; the save writes no /ID and no clock-dependent value, so equal input gives equal
+ * Post-processing of Chromium's PDF, one concern per module: document properties (`metadata.ts`)
+ * and bookmarks (`outline.ts`), written as an incremental update (`incremental.ts`): Chromium's
+ * bytes stay as they are and the changed objects are appended, in milliseconds where loading and
+ * saving the whole document took over a second. A PDF the small reader does not understand goes
+ * through pdf-lib instead (`pdflib.ts`, imported only then). No /ID and no clock-dependent value
+ * is written (Chromium's own dates are overwritten with the epoch), so equal input gives equal
  * bytes.
  */
-import { PDFDocument } from "pdf-lib";
 import type { Publication } from "../../../model.ts";
-import { applyMetadata } from "./metadata.ts";
-import { rewriteOutline, type OutlineTitle } from "./outline.ts";
+import { PdfUpdate, UnsupportedPdf } from "./incremental.ts";
+import { updateMetadata } from "./metadata.ts";
+import { updateOutline, type OutlineTitle } from "./outline.ts";
 
 export interface PostprocessResult {
   pdf: Uint8Array;
@@ -16,9 +19,14 @@ export interface PostprocessResult {
 }
 
 export async function postprocess(pdf: Uint8Array, pub: Publication, outline: readonly OutlineTitle[]): Promise<PostprocessResult> {
-  const doc = await PDFDocument.load(pdf, { updateMetadata: false });
-  applyMetadata(doc, pub);
-  const outlineRewritten = rewriteOutline(doc, outline);
-  const bytes = await doc.save({ useObjectStreams: false, addDefaultPage: false, updateFieldAppearances: false });
-  return { pdf: bytes, outlineRewritten };
+  try {
+    const file = new PdfUpdate(pdf);
+    updateMetadata(file, pub);
+    const outlineRewritten = updateOutline(file, outline);
+    return { pdf: file.save(), outlineRewritten };
+  } catch (error) {
+    if (!(error instanceof UnsupportedPdf)) throw error;
+    const { postprocessWithPdfLib } = await import("./pdflib.ts");
+    return postprocessWithPdfLib(pdf, pub, outline);
+  }
 }

@@ -1,31 +1,51 @@
 /**
  * Document properties Chromium cannot write (it ignores `<meta name="author|keywords">`,
  * puppeteer#3054): Info dictionary, catalog `/Lang`, DisplayDocTitle, and an XMP packet with the
- * same facts. Every date is the publication's epoch, so the bytes are reproducible.
+ * same facts. Every date is the publication's epoch, so the bytes are reproducible. Written into
+ * the incremental update (`incremental.ts`); `pdflib.ts` writes the same with pdf-lib.
  */
-import { PDFName, type PDFDocument } from "pdf-lib";
 import type { Publication } from "../../../model.ts";
+import { date, dictionary, literal, name, raw, reference, text, type PdfUpdate, type Value } from "./incremental.ts";
 
 /** Fixed tool names: no version or time-dependent strings in the output. */
 export const CREATOR = "Letterpress";
-export const PRODUCER = "Letterpress PDF writer (Chromium, Paged.js, pdf-lib)";
+export const PRODUCER = "Letterpress PDF writer (Chromium)";
 
-export function applyMetadata(doc: PDFDocument, pub: Publication): void {
-  const date = new Date(pub.epoch * 1000);
+/** New versions of the Info dictionary (Chromium's entries kept unless replaced) and the catalog, and a new XMP stream. */
+export function updateMetadata(file: PdfUpdate, pub: Publication): void {
+  const when = new Date(pub.epoch * 1000);
   const { meta } = pub;
-  doc.setTitle(meta.title, { showInWindowTitleBar: true });
-  doc.setAuthor(meta.author);
-  if (meta.subject) doc.setSubject(meta.subject);
-  // pdf-lib joins keywords with spaces, which merges multi-word keywords: join them ourselves.
-  if (meta.keywords.length > 0) doc.setKeywords([meta.keywords.join(", ")]);
-  doc.setCreator(CREATOR);
-  doc.setProducer(PRODUCER);
-  doc.setCreationDate(date);
-  doc.setModificationDate(date);
-  doc.setLanguage(pub.lang);
+  const infoRef = file.trailer.get("Info")?.ref;
+  const info = infoRef ? file.dict(infoRef) : new Map<string, Value>();
+  // Chromium's dictionary stays in the file as the earlier revision, with the clock's dates:
+  // overwrite them there too, or no two builds would be byte-identical.
+  for (const key of ["CreationDate", "ModDate"]) {
+    const old = info.get(key);
+    if (old) file.overwrite(old, date(when).raw);
+  }
+  info.set("Title", text(meta.title));
+  info.set("Author", text(meta.author));
+  if (meta.subject) info.set("Subject", text(meta.subject));
+  // One string, comma-separated: a multi-word keyword stays one keyword.
+  if (meta.keywords.length > 0) info.set("Keywords", text(meta.keywords.join(", ")));
+  info.set("Creator", text(CREATOR));
+  info.set("Producer", text(PRODUCER));
+  info.set("CreationDate", date(when));
+  info.set("ModDate", date(when));
+  const infoAt = infoRef ?? file.add();
+  file.set(infoAt, info);
+  file.trailer.set("Info", reference(infoAt));
 
-  const xmp = doc.context.stream(xmpPacket(pub, date), { Type: "Metadata", Subtype: "XML" });
-  doc.catalog.set(PDFName.of("Metadata"), doc.context.register(xmp));
+  const xmp = file.add();
+  file.set(xmp, new Map([["Type", name("Metadata")], ["Subtype", name("XML")]]), new TextEncoder().encode(xmpPacket(pub, when)));
+
+  const catalog = file.dict(file.root);
+  const preferences = catalog.get("ViewerPreferences");
+  // The title bar shows the title, not the file name.
+  catalog.set("ViewerPreferences", dictionary(new Map(preferences ? file.resolve(preferences) : []).set("DisplayDocTitle", raw("true"))));
+  catalog.set("Lang", literal(pub.lang));
+  catalog.set("Metadata", reference(xmp));
+  file.set(file.root, catalog);
 }
 
 function xml(text: string): string {

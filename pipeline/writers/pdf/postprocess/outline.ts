@@ -3,7 +3,7 @@
  * ("longheading"), so every title is rewritten from the model. Entries are visited depth-first,
  * which is document order, and matched one to one with the document's headings.
  */
-import { PDFDict, PDFHexString, PDFName, type PDFDocument, type PDFRef } from "pdf-lib";
+import { text, UnsupportedPdf, type Dict, type PdfUpdate, type Ref } from "./incremental.ts";
 
 export interface OutlineTitle {
   depth: number;
@@ -11,19 +11,21 @@ export interface OutlineTitle {
 }
 
 /** The outline items in document order. */
-export function outlineItems(doc: PDFDocument): PDFDict[] {
-  const root = doc.catalog.lookupMaybe(PDFName.of("Outlines"), PDFDict);
-  const items: PDFDict[] = [];
-  const walk = (parent: PDFDict) => {
-    let ref = parent.get(PDFName.of("First")) as PDFRef | undefined;
-    while (ref) {
-      const item = doc.context.lookup(ref, PDFDict);
-      items.push(item);
+export function outlineItems(file: PdfUpdate): Array<{ ref: Ref; item: Dict }> {
+  const root = file.dict(file.root).get("Outlines");
+  const items: Array<{ ref: Ref; item: Dict }> = [];
+  const seen = new Set<number>();
+  const walk = (parent: Dict) => {
+    for (let ref = parent.get("First")?.ref; ref; ) {
+      if (seen.has(ref.num)) throw new UnsupportedPdf(`Outline item ${ref.num} is reached twice`);
+      seen.add(ref.num);
+      const item = file.dict(ref);
+      items.push({ ref, item });
       walk(item);
-      ref = item.get(PDFName.of("Next")) as PDFRef | undefined;
+      ref = item.get("Next")?.ref;
     }
   };
-  if (root) walk(root);
+  if (root) walk(file.resolve(root));
   return items;
 }
 
@@ -31,9 +33,9 @@ export function outlineItems(doc: PDFDocument): PDFDict[] {
  * Replace the titles. Returns false (and changes nothing) when the outline does not have one
  * entry per heading, so the caller can report it.
  */
-export function rewriteOutline(doc: PDFDocument, headings: readonly OutlineTitle[]): boolean {
-  const items = outlineItems(doc);
+export function updateOutline(file: PdfUpdate, headings: readonly OutlineTitle[]): boolean {
+  const items = outlineItems(file);
   if (items.length !== headings.length) return false;
-  items.forEach((item, i) => item.set(PDFName.of("Title"), PDFHexString.fromText(headings[i]!.title)));
+  items.forEach(({ ref, item }, i) => file.set(ref, item.set("Title", text(headings[i]!.title))));
   return true;
 }
