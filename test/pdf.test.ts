@@ -289,7 +289,7 @@ describe("PDF edition (en)", () => {
 // ------------------------------------------------------------------------------ right to left
 
 describe("PDF edition, right to left (ar)", () => {
-  it("renders every page (pagedjs#308) with /Lang ar", async () => {
+  it("renders every page right to left, with /Lang ar", async () => {
     const pages = Number((await pdfinfo(ar.file)).Pages);
     expect(pages).toBeGreaterThanOrEqual(3);
     const last = (await text(ar.file, "-f", String(pages), "-l", String(pages))).replace(/\s+/g, " ");

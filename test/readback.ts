@@ -992,7 +992,7 @@ export async function readPdf(file: string, options: { dir?: "ltr" | "rtl" } = {
       problems.push(`page ${row.page}: note text before the first note: ${words.map((w) => w.text).join(" ").slice(0, 40)}`);
       continue;
     }
-    // Paged.js prints the number again where a note continues on the next page.
+    // A paginator may print the number again where a note continues on the next page.
     if (n === undefined && row === ordered.find((r) => r.page === row.page) && noteNumber(words) === current.number) {
       words.shift();
       continuedWithNumber.push(current.number);

@@ -1,176 +1,522 @@
 /*
- * Runs inside the print page, after Paged.js (window.Paged) and before preview(). Plain browser
- * JavaScript, evaluated through the DevTools protocol (the page's own CSP forbids scripts).
+ * The paginator. Runs inside the print page (plain browser JavaScript, evaluated through the
+ * DevTools protocol: the page's own CSP forbids scripts), after the fonts are loaded and with the
+ * print media type emulated, so what it measures is what Chromium prints.
  *
- * 1. KeepLines: Paged.js 0.4.3 ignores `orphans`/`widows`. When a page break falls inside a
- *    paragraph or list item, move it so that at least two lines stay on each side (or move the
- *    whole block, with a heading that must stay with it, to the next page).
- * 2. finish(): after layout, make the result deterministic and linkable: notes get the model's ids
- *    (`fn-N`) instead of Paged.js's random `note-<uuid>`, calls get the model's reference ids and
- *    numbers, margin boxes become artifacts for assistive technology.
+ * It moves the article's blocks, in order, into page boxes (`.page` > `.page-body` +
+ * `.page-notes`, the size of the type area; print.css). A block that does not fit is divided:
+ * a container (list, quotation, section, table) between its children, a paragraph between two
+ * lines, never leaving fewer than two lines on either side (orphans, widows) and never leaving a
+ * heading at the foot of a page. A note goes to the foot of the page where its first reference
+ * lands; the lines whose notes do not fit move on. A note too long for any page continues at the
+ * foot of the next one. Each page gets its running head (from page 2) and "Page X of Y"; Chromium
+ * then prints one sheet per page box.
+ *
+ * `window.__letterpressPaginate()` returns the facts the writer checks: page count, the note ids
+ * in page order, which page each note and its first call ended on, the divided paragraphs.
  */
 (() => {
   const MIN_LINES = 2;
-  const SPLITTABLE = "p, li, dd, blockquote";
+  /** Blocks divided between lines. */
+  const LINE_SPLIT = "p, li, dd, dt, blockquote, td, th, figcaption, pre";
+  /** Blocks never divided. */
+  const KEEP_WHOLE = "h1, h2, h3, h4, h5, h6, img, figure, hr, tr, .signatories li, address";
+  const HEADING = /^H[1-6]$/;
+  /** Tolerance in CSS pixels for rounding in measurements. */
+  const EPSILON = 0.5;
 
-  /** Positions (text node, offset) where each line of `block` starts, in logical order. */
-  function lineStarts(block) {
-    const style = getComputedStyle(block);
-    const lineHeight = parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.4;
+  const article = document.querySelector("article.letter");
+  const store = document.querySelector(".note-store");
+  /** Note id → note element (still in the store until placed). */
+  const noteById = new Map();
+  if (store) for (const note of store.querySelectorAll(":scope > .fn")) noteById.set(note.id, note);
+
+  // ------------------------------------------------------------------ lines
+
+  /** Text nodes of `block` that belong to its own lines (not to note calls). */
+  function textNodes(block) {
     const walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT, {
       acceptNode(node) {
         const parent = node.parentElement;
-        if (parent && parent.closest("[data-note='footnote'], sup")) return NodeFilter.FILTER_REJECT;
-        return NodeFilter.FILTER_ACCEPT;
+        if (parent && parent.closest(".fn-call, .fn-number")) return NodeFilter.FILTER_REJECT;
+        return /\S/.test(node.data) ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_REJECT;
       },
     });
-    const starts = [];
+    const nodes = [];
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) nodes.push(node);
+    return nodes;
+  }
+
+  /**
+   * Where each line of `block` starts: `{ node, offset, top }` in logical order. A text node on
+   * one line costs two measurements; a longer one a binary search per line, not one measurement
+   * per character.
+   */
+  function lineStarts(block) {
+    const style = getComputedStyle(block);
+    const lineHeight = parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.4;
+    const gap = lineHeight * 0.6;
     const range = document.createRange();
+    const topAt = (node, i) => {
+      range.setStart(node, i);
+      range.setEnd(node, i + 1);
+      const rects = range.getClientRects();
+      for (const rect of rects) if (rect.height > 0) return rect.top;
+      return undefined;
+    };
+    const starts = [];
     let lineTop = -Infinity;
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const sameLine = (top) => Math.abs(top - lineTop) <= gap;
+    for (const node of textNodes(block)) {
       const text = node.data;
+      // Offsets of visible characters (a surrogate pair is measured by its first half).
+      const chars = [];
       for (let i = 0; i < text.length; i++) {
-        if (/\s/.test(text[i])) continue;
-        range.setStart(node, i);
-        range.setEnd(node, i + 1);
-        const rect = range.getClientRects()[0];
-        if (!rect || rect.height === 0) continue;
-        // A new line starts lower down, or at the top of the next column: Paged.js lays the
-        // overflowing part of a page out in a column to the right.
-        if (Math.abs(rect.top - lineTop) > lineHeight * 0.6) {
-          starts.push({ node, offset: i, top: rect.top });
-          lineTop = rect.top;
+        const code = text.charCodeAt(i);
+        if (code >= 0xdc00 && code <= 0xdfff) continue;
+        if (!/\s/.test(text[i])) chars.push(i);
+      }
+      let from = 0;
+      while (from < chars.length) {
+        const top = topAt(node, chars[from]);
+        if (top === undefined) {
+          from++;
+          continue;
         }
+        if (!sameLine(top)) {
+          starts.push({ node, offset: chars[from], top });
+          lineTop = top;
+        }
+        // The last character still on this line: binary search (lines never come back).
+        const lastTop = topAt(node, chars[chars.length - 1]);
+        if (lastTop !== undefined && sameLine(lastTop)) break;
+        let lo = from;
+        let hi = chars.length - 1;
+        while (hi - lo > 1) {
+          const mid = (lo + hi) >> 1;
+          const t = topAt(node, chars[mid]);
+          if (t !== undefined && sameLine(t)) lo = mid;
+          else hi = mid;
+        }
+        from = hi;
       }
     }
     return starts;
   }
 
-  /** Whether a break before `element` would leave the page without content. */
-  function firstOnPage(element, rendered) {
-    let node = element;
-    while (node && node !== rendered) {
-      if (node.previousElementSibling) return false;
-      node = node.parentElement;
-    }
-    return true;
-  }
-
-  /** The element to break before when `block` must move: a heading kept with it moves too. */
-  function moveTarget(block, rendered) {
-    let target = block;
-    for (;;) {
-      const previous = target.previousElementSibling;
-      if (!previous || !/^H[1-6]$/.test(previous.tagName)) break;
-      target = previous;
-    }
-    // A first item of a list moves with the list's heading, if any.
-    if (target === block && block.tagName === "LI" && !block.previousElementSibling && block.parentElement !== rendered) {
-      const list = block.parentElement;
-      const previous = list.previousElementSibling;
-      if (previous && /^H[1-6]$/.test(previous.tagName)) target = previous;
-    }
-    return firstOnPage(target, rendered) ? undefined : target;
-  }
-
-  function rangeFrom(setStart, rendered) {
+  /** Index of the line (in `starts`) that holds the point before `node`. */
+  function lineOf(starts, node) {
     const range = document.createRange();
-    setStart(range);
-    range.setEndAfter(rendered.lastChild);
-    return range;
+    let line = 0;
+    for (let i = 1; i < starts.length; i++) {
+      range.setStart(starts[i].node, starts[i].offset);
+      if (range.comparePoint(node, 0) >= 0) line = i;
+      else break;
+    }
+    return line;
   }
 
-  class KeepLines extends window.Paged.Handler {
-    onOverflow(overflow, rendered) {
-      if (!overflow) return undefined;
-      const container = overflow.startContainer;
-      if (container.nodeType !== Node.TEXT_NODE) return undefined;
-      const block = container.parentElement && container.parentElement.closest(SPLITTABLE);
-      if (!block || !rendered.contains(block) || block.closest("[data-note='footnote']")) return undefined;
+  // ------------------------------------------------------------------ pages
 
-      const starts = lineStarts(block);
-      const breakRange = document.createRange();
-      breakRange.setStart(container, overflow.startOffset);
-      const before = starts.filter((s) => breakRange.comparePoint(s.node, s.offset) < 0).length;
-      const after = starts.length - before;
-      if (before === 0 || after === 0) return undefined;
+  const pages = [];
 
-      let keep = before;
-      if (after < MIN_LINES) keep = before - (MIN_LINES - after);
-      if (keep >= MIN_LINES && keep === before) return undefined;
-      if (keep >= MIN_LINES) {
-        const start = starts[keep];
-        return rangeFrom((r) => r.setStart(start.node, start.offset), rendered);
-      }
-      const target = moveTarget(block, rendered);
-      if (!target) return undefined;
-      return rangeFrom((r) => r.setStartBefore(target), rendered);
+  function newPage() {
+    const page = document.createElement("div");
+    page.className = "page";
+    const body = document.createElement("div");
+    body.className = "page-body";
+    const notes = document.createElement("div");
+    notes.className = "page-notes";
+    // Running head and folio: filled in when the page count is known; not part of the text.
+    const head = document.createElement("div");
+    head.className = "page-head";
+    const foot = document.createElement("div");
+    foot.className = "page-foot";
+    for (const box of [head, foot]) {
+      box.setAttribute("aria-hidden", "true");
+      box.dir = article.dir;
+    }
+    page.append(head, body, notes, foot);
+    article.append(page);
+    const entry = { page, body, notes, head, foot, number: pages.length + 1 };
+    pages.push(entry);
+    return entry;
+  }
+
+  /** The bottom of the space the body may fill: the top of the notes, or of the bottom margin. */
+  function limitOf(p) {
+    return p.body.getBoundingClientRect().bottom;
+  }
+
+  /** The bottom of the type area. */
+  function areaBottom(p) {
+    return p.page.getBoundingClientRect().bottom - parseFloat(getComputedStyle(p.page).paddingBottom);
+  }
+
+  function fits(p, element) {
+    return element.getBoundingClientRect().bottom <= limitOf(p) + EPSILON;
+  }
+
+  // ------------------------------------------------------------------ notes
+
+  const placedOn = new Map(); // note id → page number
+  /** Parts of notes that did not fit on their page, placed first on the next. */
+  let carried = [];
+
+  /** First calls inside `root` whose notes are not placed yet, in order. */
+  function pendingCalls(root) {
+    return [...root.querySelectorAll("a[data-notes]")].filter((a) => a.dataset.notes.split(" ").some((id) => noteById.has(id) && !placedOn.has(id)));
+  }
+
+  /** Place the notes of `call` (and notes first cited inside them) on page `p`; returns them. */
+  function placeNotes(p, call) {
+    const placed = [];
+    const place = (id) => {
+      const note = noteById.get(id);
+      if (!note || placedOn.has(id)) return;
+      p.notes.append(note);
+      placedOn.set(id, p.number);
+      placed.push(note);
+      for (const inner of pendingCalls(note)) for (const innerId of inner.dataset.notes.split(" ")) place(innerId);
+    };
+    for (const id of call.dataset.notes.split(" ")) place(id);
+    return placed;
+  }
+
+  function unplace(notes) {
+    for (const note of notes) {
+      placedOn.delete(note.id);
+      store.append(note);
     }
   }
 
-  window.Paged.registerHandlers(KeepLines);
+  /** Place the notes of every pending call inside `element`; returns an undo function. */
+  function placeAll(p, element) {
+    const notes = [];
+    for (const call of pendingCalls(element)) notes.push(...placeNotes(p, call));
+    return () => unplace(notes);
+  }
 
-  window.__letterpressFinish = () => {
-    const notes = [...document.querySelectorAll(".pagedjs_footnote_area [data-note-id]")];
-    const byRef = new Map();
-    for (const note of notes) {
-      if (note.dataset.splitFrom) {
-        note.removeAttribute("id");
+  // ------------------------------------------------------------------ dividing blocks
+
+  function isMulticol(element) {
+    const style = getComputedStyle(element);
+    return style.columnCount !== "auto" || style.columnWidth !== "auto";
+  }
+
+  /** An empty copy of `element` to hold what follows a break (ids stay with the first piece). */
+  function continuation(element) {
+    const copy = element.cloneNode(false);
+    copy.removeAttribute("id");
+    element.dataset.splitTo = "";
+    copy.dataset.splitFrom = "";
+    delete copy.dataset.splitTo;
+    return copy;
+  }
+
+  /** Ordered lists get explicit item numbers first, so dividing a list never renumbers it. */
+  function numberLists(root) {
+    for (const list of root.querySelectorAll("ol")) {
+      const items = [...list.children].filter((c) => c.tagName === "LI");
+      const step = list.reversed ? -1 : 1;
+      let value = list.hasAttribute("start") ? list.start : list.reversed ? items.length : 1;
+      for (const li of items) {
+        if (li.hasAttribute("value")) value = li.value;
+        li.value = value;
+        value += step;
+      }
+    }
+  }
+
+  /** Remove ids from `fragment` that the first piece keeps (a split element exists twice). */
+  function dropIds(fragment) {
+    if (fragment.nodeType === Node.ELEMENT_NODE) fragment.removeAttribute("id");
+    for (const el of fragment.querySelectorAll("[id]")) el.removeAttribute("id");
+  }
+
+  /**
+   * Divide `block`, already on page `p`, so that its first part fits. Returns the rest (to go on
+   * the next page), `null` if all of it fits, or `undefined` if it cannot be divided here (it must
+   * move as a whole). Notes of the part that stays are placed.
+   */
+  function divide(p, block) {
+    if (block.matches(KEEP_WHOLE)) return undefined;
+    if (block.tagName === "TABLE") return divideTable(p, block);
+    const blockChildren = [...block.children].filter((c) => getComputedStyle(c).display !== "inline" && !c.matches(".fn-call, br"));
+    if (blockChildren.length > 0 && !block.matches("p")) {
+      return isMulticol(block) ? divideColumns(p, block) : divideChildren(p, block, blockChildren);
+    }
+    if (block.matches(LINE_SPLIT) || blockChildren.length === 0) return divideLines(p, block);
+    return undefined;
+  }
+
+  function divideChildren(p, block, children) {
+    for (let i = 0; i < children.length; i++) {
+      const child = children[i];
+      const undo = placeAll(p, child);
+      if (fits(p, child)) continue;
+      undo();
+      let rest = divide(p, child);
+      if (rest === null) continue;
+      let from = i;
+      if (rest === undefined) {
+        // The child moves whole, with the headings before it.
+        while (from > 0 && HEADING.test(children[from - 1].tagName)) from--;
+        if (from === 0) return undefined;
+        for (let k = from; k < i; k++) undoNotesOf(children[k]);
+      } else from = i + 1;
+      const copy = continuation(block);
+      if (rest) copy.append(rest);
+      for (const c of [...block.childNodes]) {
+        if (children.indexOf(c) >= from) copy.append(c);
+      }
+      // Text and inline nodes after the break go with the blocks they follow.
+      return copy;
+    }
+    return null;
+  }
+
+  /** Remove the notes placed for `element` (it moved to the next page before being kept). */
+  function undoNotesOf(element) {
+    for (const call of element.querySelectorAll("a[data-notes]")) {
+      for (const id of call.dataset.notes.split(" ")) {
+        const note = noteById.get(id);
+        if (note && placedOn.has(id) && note.parentElement !== store) unplace([note]);
+      }
+    }
+  }
+
+  /** A multi-column list: keep as many children as fit (the columns balance, so measure). */
+  function divideColumns(p, block) {
+    const children = [...block.children];
+    const keep = (n) => {
+      const rest = children.slice(n);
+      for (const c of rest) c.remove();
+      return () => block.append(...rest);
+    };
+    let lo = 0;
+    let hi = children.length;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      const restore = keep(mid);
+      const ok = fits(p, block);
+      restore();
+      if (ok) lo = mid;
+      else hi = mid;
+    }
+    if (lo === 0) return undefined;
+    const copy = continuation(block);
+    copy.append(...children.slice(lo));
+    placeAll(p, block);
+    return copy;
+  }
+
+  function divideTable(p, table) {
+    const body = table.tBodies[0];
+    if (!body) return undefined;
+    const rows = [...body.rows];
+    let kept = 0;
+    for (const row of rows) {
+      const undo = placeAll(p, row);
+      if (!fits(p, row)) {
+        undo();
+        break;
+      }
+      kept++;
+    }
+    if (kept === 0 || kept === rows.length) return kept === 0 ? undefined : null;
+    const copy = continuation(table);
+    if (table.tHead) copy.append(table.tHead.cloneNode(true));
+    const tbody = body.cloneNode(false);
+    tbody.append(...rows.slice(kept));
+    copy.append(tbody);
+    return copy;
+  }
+
+  /** Divide between lines, keeping the notes of the lines that stay. */
+  function divideLines(p, block) {
+    const starts = lineStarts(block);
+    if (starts.length < 2 * MIN_LINES) return undefined;
+    const calls = pendingCalls(block).map((call) => ({ call, line: lineOf(starts, call) }));
+    const lineBottom = (k) => (k + 1 < starts.length ? starts[k + 1].top : block.getBoundingClientRect().bottom);
+    const undos = [];
+    let keep = 0;
+    for (let k = 0; k < starts.length; k++) {
+      const mine = calls.filter((c) => c.line === k);
+      const undo = mine.map((c) => placeAll(p, c.call.parentElement));
+      if (lineBottom(k) > limitOf(p) + EPSILON) {
+        for (const u of undo) u();
+        break;
+      }
+      undos.push(undo);
+      keep = k + 1;
+    }
+    if (keep === starts.length) return null;
+    if (starts.length - keep < MIN_LINES) {
+      while (undos.length > starts.length - MIN_LINES) for (const u of undos.pop()) u();
+      keep = starts.length - MIN_LINES;
+    }
+    if (keep < MIN_LINES) {
+      while (undos.length) for (const u of undos.pop()) u();
+      return undefined;
+    }
+    const range = document.createRange();
+    range.setStart(starts[keep].node, starts[keep].offset);
+    range.setEndAfter(block.lastChild);
+    const fragment = range.extractContents();
+    dropIds(fragment);
+    const copy = continuation(block);
+    copy.append(fragment);
+    return copy;
+  }
+
+  // ------------------------------------------------------------------ notes too long for a page
+
+  /**
+   * If the notes of `p` run past the foot of the page, the note that crosses it is divided and its
+   * end (with any note after it) is carried to the foot of the next page.
+   */
+  function carryOverflowingNotes(p) {
+    const pageBottom = areaBottom(p);
+    const notes = [...p.notes.children];
+    const at = notes.findIndex((note) => note.getBoundingClientRect().bottom > pageBottom + EPSILON);
+    if (at < 0) return;
+    const note = notes[at];
+    const after = notes.slice(at + 1);
+    for (const n of after) n.remove();
+    const piece = divideNote(note, pageBottom);
+    if (piece) carried = [piece, ...after, ...carried];
+    else if (at === 0) {
+      problems.push(`note ${note.dataset.number} is cut at the foot of page ${p.number}`);
+      carried = [...after, ...carried];
+    } else {
+      note.remove();
+      carried = [note, ...after, ...carried];
+    }
+  }
+
+  function divideNote(note, bottom) {
+    const blocks = [...note.children].filter((c) => !c.matches(".fn-number"));
+    for (let i = 0; i < blocks.length; i++) {
+      const block = blocks[i];
+      if (block.getBoundingClientRect().bottom <= bottom + EPSILON) continue;
+      const starts = lineStarts(block);
+      let keep = starts.findIndex((s, k) => (k + 1 < starts.length ? starts[k + 1].top : block.getBoundingClientRect().bottom) > bottom + EPSILON);
+      if (keep <= 0 && i === 0) return undefined;
+      const copy = continuation(note);
+      if (keep > 0) {
+        const range = document.createRange();
+        range.setStart(starts[keep].node, starts[keep].offset);
+        range.setEndAfter(block.lastChild);
+        const fragment = range.extractContents();
+        dropIds(fragment);
+        const rest = continuation(block);
+        rest.append(fragment);
+        copy.append(rest);
+      }
+      for (const b of blocks.slice(keep > 0 ? i + 1 : i)) copy.append(b);
+      return copy;
+    }
+    return undefined;
+  }
+
+  // ------------------------------------------------------------------ the flow
+
+  function paginate() {
+    numberLists(article);
+    if (store) numberLists(store);
+    const queue = [...article.children];
+    for (const block of queue) block.remove();
+    let p = newPage();
+    const startPage = () => {
+      p = newPage();
+      const waiting = carried;
+      carried = [];
+      p.notes.append(...waiting);
+    };
+    while (queue.length > 0) {
+      const block = queue.shift();
+      p.body.append(block);
+      const undo = placeAll(p, block);
+      if (fits(p, block)) continue;
+      undo();
+      const first = p.body.firstElementChild === block;
+      const rest = divide(p, block);
+      if (rest === null) continue;
+      if (rest !== undefined) {
+        queue.unshift(rest);
+        if (first) carryOverflowingNotes(p);
+        startPage();
         continue;
       }
-      byRef.set(note.dataset.ref, note);
-      note.id = note.dataset.noteId;
-    }
-    let calls = 0;
-    for (const call of document.querySelectorAll("[data-footnote-call]")) {
-      const note = byRef.get(call.dataset.footnoteCall) ||
-        document.querySelector(`[data-note-id][data-ref="${CSS.escape(call.dataset.footnoteCall)}"]`);
-      if (!note) continue;
-      call.dataset.number = note.dataset.number;
-      call.setAttribute("href", `#${note.dataset.noteId}`);
-      if (!call.classList.contains("fn-nested")) {
-        call.id = note.dataset.refId;
-        call.setAttribute("role", "doc-noteref");
-        call.setAttribute("aria-label", note.dataset.label);
-        calls++;
-      } else {
-        call.setAttribute("aria-hidden", "true");
+      if (first) {
+        // Too tall for any page and indivisible: it stays (cut at the foot), with its notes.
+        placeAll(p, block);
+        problems.push(`a ${block.tagName.toLowerCase()} taller than a page is cut on page ${p.number}`);
+        carryOverflowingNotes(p);
+        startPage();
+        continue;
       }
+      // Move the block, and the headings just before it, to the next page.
+      const moving = [block];
+      while (p.body.firstElementChild !== moving[0] && HEADING.test(moving[0].previousElementSibling?.tagName ?? "")) {
+        moving.unshift(moving[0].previousElementSibling);
+      }
+      for (const m of moving) {
+        undoNotesOf(m);
+        m.remove();
+      }
+      queue.unshift(...moving);
+      startPage();
     }
-    // Any other id Paged.js invented would become a random link destination.
-    for (const el of document.querySelectorAll("[id^='note-'][data-ref]")) {
-      if (el.id === `note-${el.dataset.ref}`) el.removeAttribute("id");
+    while (carried.length > 0) {
+      startPage();
+      carryOverflowingNotes(p);
     }
-    for (const box of document.querySelectorAll(".pagedjs_margin")) box.setAttribute("aria-hidden", "true");
-    // Paragraph pieces at page breaks, with their line counts (for the writer's widow/orphan check).
+  }
+
+  const problems = [];
+
+  /** "Page X of Y" and the running head (not on the first page). */
+  function folios() {
+    const pageOf = document.body.dataset.pageOf || "{page} / {pages}";
+    for (const p of pages) {
+      p.foot.textContent = pageOf.replace("{page}", String(p.number)).replace("{pages}", String(pages.length));
+      if (p.number > 1) p.head.textContent = document.body.dataset.runningHead || "";
+    }
+  }
+
+  window.__letterpressPaginate = () => {
+    if (!article) return { pages: 0, notes: [], unplaced: [], placement: [], splits: [], problems: ["no article"] };
+    paginate();
+    folios();
+    // The store is empty unless a note was never cited (the model does not allow that).
+    const unplaced = [...noteById.keys()].filter((id) => !placedOn.has(id));
+    const notes = [...document.querySelectorAll(".page-notes > .fn[id]")].map((n) => n.id);
     const splits = [];
-    for (const piece of document.querySelectorAll(".pagedjs_page_content [data-split-to], .pagedjs_page_content [data-split-from]")) {
-      if (!piece.matches(SPLITTABLE) || piece.closest("[data-note='footnote']")) continue;
-      const page = piece.closest(".pagedjs_page");
+    for (const piece of article.querySelectorAll(".page-body [data-split-to], .page-body [data-split-from]")) {
+      if (!piece.matches("p, li, dd, blockquote") || piece.closest(".fn")) continue;
+      const page = pages.find((entry) => entry.page.contains(piece));
       splits.push({
-        page: page ? Number(page.dataset.pageNumber) : 0,
+        page: page ? page.number : 0,
         lines: lineStarts(piece).length,
-        first: !piece.dataset.splitFrom,
-        last: !piece.dataset.splitTo,
+        first: piece.dataset.splitFrom === undefined,
+        last: piece.dataset.splitTo === undefined,
         text: piece.textContent.trim().slice(0, 40),
       });
     }
     return {
+      pages: pages.length,
+      notes,
+      unplaced,
+      // Which page each note and its first call ended on, for the writer's own check.
+      placement: [...placedOn].map(([id, notePage]) => {
+        const call = article.querySelector(`a[data-notes~="${CSS.escape(id)}"]`);
+        const page = call && pages.find((entry) => entry.page.contains(call));
+        return { id, notePage, callPage: page ? page.number : 0 };
+      }),
       splits,
-      pages: document.querySelectorAll(".pagedjs_page").length,
-      notes: notes.filter((n) => !n.dataset.splitFrom).map((n) => n.dataset.noteId),
-      calls,
-      // Which page each note and each call ended on, for the writer's own sanity check.
-      placement: notes
-        .filter((n) => !n.dataset.splitFrom)
-        .map((n) => {
-          const call = document.getElementById(n.dataset.refId);
-          const pageOf = (el) => {
-            const page = el && el.closest(".pagedjs_page");
-            return page ? Number(page.dataset.pageNumber) : 0;
-          };
-          return { id: n.dataset.noteId, notePage: pageOf(n), callPage: pageOf(call) };
-        }),
+      problems,
     };
   };
 })();

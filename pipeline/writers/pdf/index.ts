@@ -1,11 +1,12 @@
 /**
  * PDF writer: a typeset, tagged A4 PDF per edition.
  *
- *   template.ts   the print document (body from the model, notes as Paged.js footnotes, fonts, @page rules)
+ *   template.ts   the print document (body from the model, calls and a store of notes, fonts)
+ *   notes.ts      how notes and their calls are written for print
  *   print.css     the print stylesheet
- *   paginate.ts   Paged.js layout and printing in the build's shared Chromium, sandboxed
- *   in-page.js    code that runs in the page: widow/orphan control, deterministic note ids
- *   postprocess/  pdf-lib: document properties and XMP, bookmark titles
+ *   paginate.ts   layout and printing in the build's shared Chromium, sandboxed
+ *   in-page.js    the paginator that runs in the page: page boxes, notes at the foot, widows/orphans
+ *   postprocess/  document properties and XMP, bookmark titles (an incremental update)
  */
 import type { Browser } from "puppeteer-core";
 import { launchChromium } from "../../browser/chromium.ts";
@@ -46,7 +47,7 @@ export async function renderPdfCopies(pub: Publication, others: readonly Recipie
     ctx.file.message(`Error in the page while printing the ${pub.lang} PDF: ${error.split("\n")[0]}`, { ruleId: "pdf-render-error", source: SOURCE });
   }
   const expected = pub.footnotes.map((n) => n.id);
-  const missing = expected.filter((id) => !printed.layout.notes.includes(id));
+  const missing = expected.filter((id) => !printed.layout.notes.includes(id) || printed.layout.unplaced.includes(id));
   if (missing.length > 0) {
     ctx.file.message(`The ${pub.lang} PDF lost note(s) ${missing.join(", ")} during pagination`, { ruleId: "pdf-footnote-lost", source: SOURCE });
   }
@@ -55,6 +56,10 @@ export async function renderPdfCopies(pub: Publication, others: readonly Recipie
       ruleId: "pdf-footnote-page",
       source: SOURCE,
     });
+  }
+
+  for (const problem of printed.layout.problems) {
+    ctx.file.message(`In the ${pub.lang} PDF, ${problem}`, { ruleId: "pdf-overflow", source: SOURCE });
   }
 
   for (const piece of printed.layout.splits.filter((s) => s.lines < 2 && s.first !== s.last)) {

@@ -1,27 +1,16 @@
 /**
- * Pagination: the print document is laid out by Paged.js 0.4.3 inside the build's shared
- * Chromium and printed with Chromium's own PDF backend (tagged, with an outline).
+ * Pagination: the print document is cut into pages by our paginator (in-page.js) inside the
+ * build's shared Chromium, with the print media type emulated, and printed with Chromium's own PDF
+ * backend (tagged, with an outline; @page margin boxes for the running head and folio).
  *
  * Sandbox: the page is created from a string (`setContent`, origin about:blank, so it can address
  * no file), every request that is not a data: URL is blocked by `sandboxPage` and reported, and
- * the document's CSP forbids scripts; Paged.js and our handlers are evaluated through the
- * DevTools protocol, which the CSP does not govern.
+ * the document's CSP forbids scripts; the paginator is evaluated through the DevTools protocol,
+ * which the CSP does not govern.
  */
 import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
-import path from "node:path";
 import type { Browser } from "puppeteer-core";
 import { type BlockedRequest, sandboxPage } from "../../browser/chromium.ts";
-
-const require = createRequire(import.meta.url);
-
-let pagedSource: Promise<string> | undefined;
-
-/** Paged.js's UMD bundle (`window.Paged`); its package `exports` hide `dist/`, so resolve by path. */
-function pagedjs(): Promise<string> {
-  pagedSource ??= readFile(path.join(path.dirname(require.resolve("pagedjs")), "..", "dist", "paged.js"), "utf8");
-  return pagedSource;
-}
 
 const inPageSource = readFile(new URL("./in-page.js", import.meta.url), "utf8");
 
@@ -41,24 +30,29 @@ export interface Layout {
   splits: SplitPiece[];
   /** Note ids in the footnote areas, in order. */
   notes: string[];
-  /** Notes whose call ended on another page than the note (should never happen). */
+  /** Notes whose call ended on another page than the note (only a note carried over a page). */
   misplaced: string[];
+  /** Notes the paginator could not place. */
+  unplaced: string[];
+  /** What the paginator had to give up on (content taller than a page). */
+  problems: string[];
 }
 
 export interface Printed {
   pdf: Uint8Array;
   layout: Layout;
   blocked: BlockedRequest[];
-  /** Uncaught errors in the page (Paged.js or our handlers). */
+  /** Uncaught errors in the page (the paginator). */
   errors: string[];
 }
 
-interface FinishReport {
+interface PaginationReport {
   splits: SplitPiece[];
   pages: number;
   notes: string[];
-  calls: number;
+  unplaced: string[];
   placement: Array<{ id: string; notePage: number; callPage: number }>;
+  problems: string[];
 }
 
 /** Another addressee for the same layout (see `paginate`'s `copies`). */
@@ -78,18 +72,15 @@ export async function paginate(browser: Browser, html: string, copies: readonly 
     const blocked = await sandboxPage(page);
     const errors: string[] = [];
     page.on("pageerror", (error) => errors.push(error instanceof Error ? error.message : String(error)));
+    await page.emulateMediaType("print");
     await page.setContent(html, { waitUntil: "load", timeout: 60_000 });
-    await page.evaluate(await pagedjs());
+    // Nothing is laid out before pagination (print.css), so load every face now: the paginator
+    // must measure with the real fonts.
+    await page.evaluate(() => Promise.all([...document.fonts].map((face) => face.load())).then(() => undefined));
     await page.evaluate(await inPageSource);
-    await page.evaluate(() => document.fonts.ready.then(() => undefined));
-    await page.evaluate(async () => {
-      const paged = (window as unknown as { Paged: { Previewer: new () => { preview(): Promise<unknown> } } }).Paged;
-      await new paged.Previewer().preview();
-    });
     const report = await page.evaluate(() =>
-      (window as unknown as { __letterpressFinish(): FinishReport }).__letterpressFinish(),
+      (window as unknown as { __letterpressPaginate(): PaginationReport }).__letterpressPaginate(),
     );
-    await page.evaluate(() => document.fonts.ready.then(() => undefined));
     const print = () => page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: true, outline: true, timeout: 0 });
     const pdf = await print();
     const printedCopies: Array<Uint8Array | undefined> = [];
@@ -114,6 +105,8 @@ export async function paginate(browser: Browser, html: string, copies: readonly 
         splits: report.splits,
         notes: report.notes,
         misplaced: report.placement.filter((p) => p.notePage !== p.callPage).map((p) => p.id),
+        unplaced: report.unplaced,
+        problems: report.problems,
       },
       blocked: dedupe(blocked),
       errors: [...new Set(errors)],

@@ -1,10 +1,9 @@
 /**
- * The page template: the HTML document Chromium paginates. `<html>`/`<body>` stay LTR (Paged.js
- * renders a single page under `<html dir="rtl">`, pagedjs#308); the edition's direction is set on
- * an inner wrapper and on every note. Fonts are inlined as data: URLs (only the npm TrueType
- * faces the text needs, see fonts.ts), in a style element Paged.js
- * leaves alone. The `@page` rules are generated per edition: localised "Page X of Y" and the
- * running head.
+ * The page template: the HTML document the paginator (in-page.js) cuts into pages. The article is
+ * the flow of blocks; the notes wait in a store after it (see notes.ts). The edition's direction is
+ * set on the article and on every note. Fonts are inlined as data: URLs (only the npm TrueType
+ * faces the text needs, see fonts.ts). The running head and the localised "Page X of Y" are
+ * written on each page by the paginator, from the body's data attributes.
  */
 import { readFile } from "node:fs/promises";
 import type { Element, ElementContent, Nodes } from "hast";
@@ -31,29 +30,40 @@ export interface PrintDocument {
 }
 
 export async function printDocument(pub: Publication): Promise<PrintDocument> {
-  const { body } = renderBody(pub, pdfNotes());
+  const { body, notes } = renderBody(pub, pdfNotes());
   const front: ElementContent[] = pub.translated
     ? [h("p", { className: ["notice"], ...(pub.labels.isFallback("unofficial-translation") ? { lang: "en", dir: "ltr" } : {}) }, pub.labels.get("unofficial-translation"))]
     : [];
   const article = h("article", { className: ["letter"], lang: pub.lang, dir: pub.dir }, insertAfterTitle(body, front));
 
   const pageOf = pub.labels.get("page-of");
-  const text = [visibleText([article]), pub.meta.title, pub.meta.shortTitle, pageOf, GENERATED_TEXT].join(" ");
+  const text = [visibleText([article, ...notes]), pub.meta.title, pub.meta.shortTitle, pageOf, GENERATED_TEXT].join(" ");
   const fonts = await editionFonts(text, pub.lang);
-  const css = `:root{--font-stack:${fonts.stack}}\n${await stylesheet}\n${pageRules(pub, fonts.folioStack)}`;
+  // Notes hang their numbers in a margin as wide as the widest number needs.
+  const digits = String(Math.max(1, pub.footnotes.length)).length;
+  const css = `:root{--font-stack:${fonts.stack};--folio-stack:${fonts.folioStack};--fn-digits:${Math.max(2, digits)}}\n${await stylesheet}`;
 
   const head: Element[] = [
     h("meta", { charSet: "utf-8" }),
-    // The document never runs a script of its own: only Paged.js, injected through the DevTools protocol.
+    // The document never runs a script of its own: only the paginator, injected through the DevTools protocol.
     h("meta", { httpEquiv: "Content-Security-Policy", content: "script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'" }),
     h("title", pub.meta.title),
     h("meta", { name: "author", content: pub.meta.author }),
-    h("style", { dataPagedjsIgnore: "" }, fonts.css),
+    h("style", fonts.css),
     h("style", css),
   ];
   const tree = h("html", { lang: pub.lang }, [
     h("head", head),
-    h("body", { className: [pub.dir === "rtl" ? "edition-rtl" : "edition-ltr", ...(isArabicScript(pub.lang) ? ["script-arab"] : [])] }, [article]),
+    h(
+      "body",
+      {
+        className: [pub.dir === "rtl" ? "edition-rtl" : "edition-ltr", ...(isArabicScript(pub.lang) ? ["script-arab"] : [])],
+        // What the paginator writes in each page's head (from page 2) and foot.
+        dataRunningHead: pub.meta.shortTitle,
+        dataPageOf: pageOf,
+      },
+      [article, ...notes],
+    ),
   ]);
   return { html: `<!DOCTYPE html>\n${toHtml(tree)}\n`, outline: outlineOf(pub, article), images: imagesOf(article) };
 }
@@ -63,27 +73,6 @@ function insertAfterTitle(body: ElementContent[], extra: ElementContent[]): Elem
   if (extra.length === 0) return body;
   const at = body.findIndex((n) => n.type === "element" && n.tagName === "h1");
   return at < 0 ? [...extra, ...body] : [...body.slice(0, at + 1), ...extra, ...body.slice(at + 1)];
-}
-
-/** `@page` rules of the edition: A4, running head from page 2, "Page X of Y" in its language. */
-export function pageRules(pub: Publication, folioStack: string): string {
-  const pageOf = counterContent(pub.labels.get("page-of"));
-  const head = cssString(pub.meta.shortTitle);
-  const direction = `direction:${pub.dir};`;
-  return [
-    `@page{@top-center{content:${head};${direction}}@bottom-center{content:${pageOf};${direction}font-family:${folioStack}}}`,
-    `@page:first{@top-center{content:none}}`,
-  ].join("\n");
-}
-
-/** "Page {page} of {pages}" → `"Page " counter(page) " of " counter(pages)`. */
-export function counterContent(label: string): string {
-  const parts = label.split(/(\{pages?\})/).filter((p) => p !== "");
-  return parts.map((p) => (p === "{page}" ? "counter(page)" : p === "{pages}" ? "counter(pages)" : cssString(p))).join(" ");
-}
-
-export function cssString(value: string): string {
-  return `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/[\n\r\f]/g, "\\a ")}"`;
 }
 
 /** Headings in document order, with the model's exact text where the model has it. */
