@@ -1,6 +1,15 @@
 #!/usr/bin/env node
-// Thin launcher: registers tsx so the TypeScript pipeline runs without a compile step.
-import { register } from "tsx/esm/api";
-register();
-const { main } = await import("../pipeline/cli/main.ts");
+// Launcher: runs the pipeline from its esbuild bundle (bin/bundle.js), made on first use and after
+// any change; without esbuild, registers tsx and runs the TypeScript directly.
+import { bundledCli } from "./bundle.js";
+
+const bundle = process.env.LETTERPRESS_NO_BUNDLE ? undefined : await bundledCli();
+if (bundle && process.env.LETTERPRESS_DEBUG) process.setSourceMapsEnabled(true);
+let main;
+if (bundle) ({ main } = await import(bundle));
+else {
+  const { register } = await import("tsx/esm/api");
+  register();
+  ({ main } = await import("../pipeline/cli/main.ts"));
+}
 process.exitCode = await main(process.argv.slice(2));

@@ -1,6 +1,6 @@
 /** The command line as a user meets it: exit codes, located messages, dist/ kept on failure. */
 import { execFile } from "node:child_process";
-import { readFile, writeFile } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
@@ -24,6 +24,20 @@ describe("letterpress CLI", () => {
     expect(result.stderr).toContain("doc.md");
     expect(result.stderr).toMatch(/7:5\s+error\s+Footnote reference `\[\^x\]` has no definition/);
     expect(result.stderr).not.toMatch(/at .*\.ts:\d+/); // no stack trace
+  });
+
+  it("runs from its esbuild bundle, with the same answers as the TypeScript sources", async () => {
+    const dir = await project({ "doc.md": `${FRONT}Text[^x] and [a link](#nowhere).\n` });
+    const launch = (env: Record<string, string>) =>
+      run(process.execPath, [path.join(ROOT, "bin/letterpress.js"), "check", "doc.md"], { cwd: dir, env: { ...process.env, ...env } }).catch((e) => e);
+    const bundled = await launch({});
+    const direct = await launch({ LETTERPRESS_NO_BUNDLE: "1" });
+    expect(bundled.code).toBe(1);
+    expect(bundled.stderr).toMatch(/link-anchor/);
+    expect({ code: bundled.code, stderr: bundled.stderr }).toEqual({ code: direct.code, stderr: direct.stderr });
+    const cache = path.join(ROOT, "node_modules/.cache/letterpress");
+    const bundles = await readdir(cache);
+    expect(bundles.some((b) => /^[0-9a-f]{16}$/.test(b))).toBe(true);
   });
 
   it("a failed build exits 1 and leaves dist/ byte-identical", async () => {

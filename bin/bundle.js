@@ -1,0 +1,98 @@
+/**
+ * The command line runs from one ESM bundle of the pipeline, made by esbuild: compiling the
+ * TypeScript module by module at every start (tsx) cost about 3 s of CPU per command, the bundle
+ * loads in a fraction of that. It lives in node_modules/.cache/letterpress/<key>/, where the key
+ * hashes the name, size and time of every file under pipeline/ and the installed packages, so
+ * any edit or `npm ci` makes a new bundle (under a second, once) and the old ones are removed.
+ *
+ * Heavy packages that only some commands need (the browser driver, the DOCX and EPUB libraries)
+ * stay outside the bundle and load as usual when a writer asks for them. Files the pipeline reads
+ * next to its modules (`new URL("./print.css", import.meta.url)`) keep working: each module's
+ * `import.meta.url` is replaced by its own source location.
+ */
+import { createHash } from "node:crypto";
+import { readdir, readFile, rename, rm, stat } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const CACHE = path.join(ROOT, "node_modules", ".cache", "letterpress");
+/** Bump when the options below change. */
+const FORMAT = 1;
+const EXTERNAL = ["puppeteer-core", "docx", "epub-gen-memory", "pdf-lib", "fflate"];
+
+async function files(dir) {
+  const out = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await files(full)));
+    else out.push(full);
+  }
+  return out.sort();
+}
+
+/** The key of the current sources and packages. */
+async function keyOf() {
+  const hash = createHash("sha256").update(`format ${FORMAT}\n`);
+  const inputs = [...(await files(path.join(ROOT, "pipeline"))), path.join(ROOT, "node_modules", ".package-lock.json"), fileURLToPath(import.meta.url)];
+  for (const file of inputs) {
+    const s = await stat(file).catch(() => undefined);
+    hash.update(`${path.relative(ROOT, file)} ${s?.size ?? "-"} ${s?.mtimeMs ?? "-"}\n`);
+  }
+  return hash.digest("hex").slice(0, 16);
+}
+
+/** The bundle's entry module (file URL), built if needed; undefined if esbuild is unavailable. */
+export async function bundledCli() {
+  const key = await keyOf();
+  const dir = path.join(CACHE, key);
+  const entry = path.join(dir, "main.js");
+  if (await stat(entry).catch(() => undefined)) return pathToFileURL(entry).href;
+
+  let esbuild;
+  try {
+    esbuild = await import("esbuild");
+  } catch {
+    return undefined;
+  }
+  // Several processes may start at once (the tests do): each writes its own folder, the first
+  // rename wins, the others use it.
+  const temp = `${dir}.tmp-${process.pid}`;
+  await esbuild.build({
+    entryPoints: [path.join(ROOT, "pipeline", "cli", "main.ts")],
+    outdir: temp,
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    external: EXTERNAL,
+    sourcemap: "linked",
+    logLevel: "silent",
+    // Bundled CommonJS packages call require() for Node's own modules.
+    banner: { js: "import { createRequire as __letterpressRequire } from 'node:module'; const require = __letterpressRequire(import.meta.url);" },
+    plugins: [
+      {
+        name: "source-location",
+        setup(build) {
+          build.onLoad({ filter: /[\\/]pipeline[\\/].*\.ts$/ }, async (args) => ({
+            contents: (await readFile(args.path, "utf8")).replaceAll("import.meta.url", JSON.stringify(pathToFileURL(args.path).href)),
+            loader: "ts",
+          }));
+        },
+      },
+    ],
+  });
+  try {
+    await rename(temp, dir);
+  } catch {
+    await rm(temp, { recursive: true, force: true });
+  }
+  // Earlier bundles are dead weight (after an hour: a running `watch` may still load from one).
+  for (const old of await readdir(CACHE)) {
+    const full = path.join(CACHE, old);
+    const s = await stat(full).catch(() => undefined);
+    if (old !== key && s && Date.now() - s.mtimeMs > 3600_000) await rm(full, { recursive: true, force: true }).catch(() => undefined);
+  }
+  return pathToFileURL(entry).href;
+}
