@@ -68,23 +68,40 @@ export function parseFontFaces(css: string, dir: string): FontFace[] {
   return faces;
 }
 
+/** Faces covering each code point, found once per process (a Chinese edition has thousands). */
+const coverage = new Map<number, FontFace[]>();
+
+function facesCovering(faces: readonly FontFace[], cp: number): FontFace[] {
+  let found = coverage.get(cp);
+  if (!found) {
+    found = faces.filter((face) => face.ranges.some(([lo, hi]) => cp >= lo && cp <= hi));
+    coverage.set(cp, found);
+  }
+  return found;
+}
+
 /**
  * The faces the text needs. Families are tried in stack order and a character is served by the
  * first family that covers it, so Latin quotes do not pull in CJK slices.
  */
 export async function facesFor(text: string): Promise<FontFace[]> {
-  let uncovered = new Set<number>();
-  for (const ch of text) uncovered.add(ch.codePointAt(0)!);
   const faces = await allFaces();
-  const chosen: FontFace[] = [];
-  for (const { family } of Object.values(FAMILIES)) {
-    const own = faces.filter((f) => f.family === family);
-    const covers = (face: FontFace, cp: number) => face.ranges.some(([lo, hi]) => cp >= lo && cp <= hi);
-    const needed = [...uncovered];
-    chosen.push(...own.filter((face) => needed.some((cp) => covers(face, cp))));
-    uncovered = new Set(needed.filter((cp) => !own.some((face) => covers(face, cp))));
+  const chosen = new Set<FontFace>();
+  const seen = new Set<number>();
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    if (seen.has(cp)) continue;
+    seen.add(cp);
+    const covering = facesCovering(faces, cp);
+    for (const { family } of Object.values(FAMILIES)) {
+      const own = covering.filter((face) => face.family === family);
+      if (own.length === 0) continue;
+      for (const face of own) chosen.add(face);
+      break;
+    }
   }
-  return chosen;
+  // In catalogue order (stack order, then the packages' order), as the rules are written.
+  return faces.filter((face) => chosen.has(face));
 }
 
 const fileCache = new Map<string, Promise<string>>();
