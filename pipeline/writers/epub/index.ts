@@ -182,7 +182,11 @@ class ReproducibleEPub extends EPub {
       const entry = this.zip.file(name);
       if (entry) this.zip.file(name, decodeNonAsciiReferences(await entry.async("string")));
     }
-    for (const entry of Object.values(this.zip.files)) entry.date = date;
+    for (const entry of Object.values(this.zip.files)) {
+      entry.date = date;
+      // Fonts and images are compressed already: deflating them again costs time for nothing.
+      if (/\.(woff2?|png|jpe?g|gif|webp)$/i.test(entry.name)) (entry as unknown as { options: { compression: string } }).options.compression = "STORE";
+    }
     return this.generateAsync({
       type: "uint8array",
       mimeType: "application/epub+zip",
