@@ -156,4 +156,14 @@ export interface Writer {
    * that can do better than calling `write` for each (the PDF writer paginates once).
    */
   writeCopies?(pub: Publication, recipients: readonly Recipient[], ctx: WriterContext): Promise<Output[]>;
+  /**
+   * Optional: start what the writer will need (the PDF writer's browser) while the build is still
+   * reading the sources. A failure here surfaces again in `write`.
+   */
+  prepare?(resources: SharedResources): Promise<void>;
+  /**
+   * The work happens mostly in another process (Chromium): several outputs can be in flight at
+   * once while this process writes the other formats.
+   */
+  offloaded?: boolean;
 }

@@ -85,6 +85,8 @@ export class Builder {
 
   async build(options: BuildOptions): Promise<BuildResult> {
     const started = performance.now();
+    // The browser starts while the sources are read (its failure surfaces in the writer).
+    for (const format of options.formats) writers[format].prepare?.(this.resources).catch(() => undefined);
     const prepared = await prepareEditions(options);
     if (!prepared.ok) return { ok: false, files: prepared.files, outputs: [], ms: performance.now() - started };
     const { doc, files, available, publications, fileOf: editionFiles, epoch, hashOf: editionHash, inputHash: common, coverage } = prepared.editions;
@@ -97,7 +99,12 @@ export class Builder {
     let reused = 0;
     try {
       const tasks = publications.flatMap((pub) => options.formats.map((format) => ({ pub, format })));
-      await runLimited(tasks, Math.max(1, availableParallelism()), async ({ pub, format }) => {
+      // Outputs rendered in the browser run one per core, alongside the formats written in this
+      // process, one at a time (they share its single thread).
+      const offloaded = tasks.filter((t) => writers[t.format].offloaded);
+      const inProcess = tasks.filter((t) => !writers[t.format].offloaded);
+      const cores = Math.max(1, availableParallelism());
+      const run = async ({ pub, format }: (typeof tasks)[number]) => {
         const t0 = performance.now();
         const key = `${format}\0${editionHash(pub.lang)}`;
         let output = this.cache.get(key);
@@ -110,7 +117,8 @@ export class Builder {
         const bytes = await staging.write(relative, output.data);
         outputs.push({ path: relative, bytes, lang: pub.lang, format, sha256: sha256(output.data) });
         options.onProgress?.({ lang: pub.lang, format, path: relative, bytes, ms: performance.now() - t0 });
-      });
+      };
+      await Promise.all([runLimited(offloaded, cores, run), runLimited(inProcess, 1, run)]);
       if (hasErrors(files)) {
         await staging.abort();
         return { ok: false, files, outputs: [], ms: performance.now() - started };

@@ -9,12 +9,16 @@ import { ConfigError } from "../errors.ts";
 import { FORMATS, type Format, type Writer } from "../model.ts";
 
 /** A registry entry that imports its writer the first time it is used. */
-function lazy(extension: string, name: string, load: () => Promise<Writer>): Writer {
+function lazy(extension: string, name: string, load: () => Promise<Writer>, traits: Pick<Writer, "offloaded"> = {}): Writer {
   let loaded: Promise<Writer> | undefined;
   const writer = () => (loaded ??= load());
   return {
     extension,
     name,
+    ...traits,
+    async prepare(resources) {
+      await (await writer()).prepare?.(resources);
+    },
     write: async (pub, ctx) => (await writer()).write(pub, ctx),
     async writeCopies(pub, recipients, ctx) {
       const w = await writer();
@@ -27,7 +31,7 @@ function lazy(extension: string, name: string, load: () => Promise<Writer>): Wri
 export const writers: Record<Format, Writer> = {
   html: lazy("html", "HTML", async () => (await import("./html/index.ts")).htmlWriter),
   epub: lazy("epub", "EPUB", async () => (await import("./epub/index.ts")).epubWriter),
-  pdf: lazy("pdf", "PDF", async () => (await import("./pdf/index.ts")).pdfWriter),
+  pdf: lazy("pdf", "PDF", async () => (await import("./pdf/index.ts")).pdfWriter, { offloaded: true }),
   docx: lazy("docx", "DOCX", async () => (await import("./docx/index.ts")).docxWriter),
 };
 

@@ -10,12 +10,17 @@
  */
 import type { Browser } from "puppeteer-core";
 import { launchChromium } from "../../browser/chromium.ts";
-import type { Publication, Recipient, Writer, WriterContext } from "../../model.ts";
+import type { Publication, Recipient, SharedResources, Writer, WriterContext } from "../../model.ts";
 import { paginate } from "./paginate.ts";
 import { postprocess } from "./postprocess/index.ts";
 import { printDocument } from "./template.ts";
 
 const SOURCE = "letterpress";
+
+/** The build's one browser, started on first use. */
+function browserOf(resources: SharedResources): Promise<Browser> {
+  return resources.get<Browser>("chromium", () => launchChromium(), (b) => b.close());
+}
 
 export async function renderPdf(pub: Publication, ctx: WriterContext): Promise<Uint8Array> {
   return (await renderPdfCopies(pub, [], ctx))[0]!;
@@ -28,7 +33,7 @@ export async function renderPdf(pub: Publication, ctx: WriterContext): Promise<U
  */
 export async function renderPdfCopies(pub: Publication, others: readonly Recipient[], ctx: WriterContext): Promise<Uint8Array[]> {
   const document = await printDocument(pub);
-  const browser = await ctx.resources.get<Browser>("chromium", () => launchChromium(), (b) => b.close());
+  const browser = await browserOf(ctx.resources);
   const printed = await paginate(browser, document.html, others.map((r) => ({ name: r.name, lines: r.lines })));
 
   for (const src of document.images.filter((s) => !/^[a-z][a-z0-9+.-]*:/i.test(s))) {
@@ -88,6 +93,10 @@ export async function renderPdfCopies(pub: Publication, others: readonly Recipie
 export const pdfWriter: Writer = {
   extension: "pdf",
   name: "PDF",
+  offloaded: true,
+  async prepare(resources) {
+    await browserOf(resources);
+  },
   async write(pub, ctx) {
     return { path: `${pub.slug}.pdf`, data: await renderPdf(pub, ctx) };
   },

@@ -9,7 +9,7 @@
  * which the CSP does not govern.
  */
 import { readFile } from "node:fs/promises";
-import type { Browser } from "puppeteer-core";
+import type { Browser, Page } from "puppeteer-core";
 import { type BlockedRequest, sandboxPage } from "../../browser/chromium.ts";
 
 const inPageSource = readFile(new URL("./in-page.js", import.meta.url), "utf8");
@@ -61,18 +61,46 @@ export interface CopyAddress {
   lines: string[];
 }
 
+/** A sandboxed print page, kept for the next PDF of the build (a new tab costs 0.1–0.3 s). */
+interface PrintPage {
+  page: Page;
+  blocked: BlockedRequest[];
+  errors: string[];
+}
+
+const idle = new WeakMap<Browser, PrintPage[]>();
+
+async function acquire(browser: Browser): Promise<PrintPage> {
+  const reused = idle.get(browser)?.pop();
+  if (reused) {
+    reused.blocked.length = 0;
+    reused.errors.length = 0;
+    return reused;
+  }
+  const page = await browser.newPage();
+  const blocked = await sandboxPage(page);
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(error instanceof Error ? error.message : String(error)));
+  await page.emulateMediaType("print");
+  return { page, blocked, errors };
+}
+
+function release(browser: Browser, entry: PrintPage): void {
+  const list = idle.get(browser) ?? [];
+  list.push(entry);
+  idle.set(browser, list);
+}
+
 /**
  * Lay out and print `html`. With `copies`, the same pagination is printed again for each other
  * addressee: only the text of the address block changes, and a copy whose block would change
  * height (a longer name that wraps) is left undefined so the caller lays it out on its own.
  */
 export async function paginate(browser: Browser, html: string, copies: readonly CopyAddress[] = []): Promise<Printed & { copies: Array<Uint8Array | undefined> }> {
-  const page = await browser.newPage();
+  const entry = await acquire(browser);
+  const { page, blocked, errors } = entry;
+  let ok = false;
   try {
-    const blocked = await sandboxPage(page);
-    const errors: string[] = [];
-    page.on("pageerror", (error) => errors.push(error instanceof Error ? error.message : String(error)));
-    await page.emulateMediaType("print");
     await page.setContent(html, { waitUntil: "load", timeout: 60_000 });
     // Nothing is laid out before pagination (print.css), so load every face now: the paginator
     // must measure with the real fonts.
@@ -97,6 +125,7 @@ export async function paginate(browser: Browser, html: string, copies: readonly 
       }, copy as never);
       printedCopies.push(same ? await print() : undefined);
     }
+    ok = true;
     return {
       copies: printedCopies,
       pdf,
@@ -112,7 +141,9 @@ export async function paginate(browser: Browser, html: string, copies: readonly 
       errors: [...new Set(errors)],
     };
   } finally {
-    await page.close();
+    // A page that failed half-way is not trusted with the next document.
+    if (ok) release(browser, entry);
+    else await page.close().catch(() => undefined);
   }
 }
 
