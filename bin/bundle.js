@@ -83,6 +83,8 @@ export async function bundledCli() {
       },
     ],
   });
+  // esbuild's service process would otherwise live as long as this one (a `watch` runs for hours).
+  await esbuild.stop();
   try {
     await rename(temp, dir);
   } catch {

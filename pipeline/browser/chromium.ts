@@ -3,6 +3,7 @@
  * networking off, and every page blocks requests that are not local assets of the build.
  */
 import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
 import { ConfigError } from "../errors.ts";
 
@@ -32,6 +33,10 @@ export async function launchChromium(env: NodeJS.ProcessEnv = process.env): Prom
         "--disable-sync",
         "--disable-default-apps",
         "--font-render-hinting=none",
+        // One renderer per concurrent print page is all a build uses; no spare ones (memory).
+        `--renderer-process-limit=${Math.max(2, availableParallelism())}`,
+        "--disable-features=SpareRendererForSitePerProcess",
+        "--in-process-gpu",
       ],
     });
   } catch (error) {
