@@ -135,6 +135,19 @@ describe("overlay checks", () => {
     expect(result.stderr).toMatch(/Translation of `body\/p4` changes the UN document symbols: drops `A\/HRC\/41\/41`; adds `A\/HRC\/41\/99`/);
   });
 
+  it("reports raw HTML in a translation at the PO line and removes it", async () => {
+    const { dir, doc, file } = await translatedFixture((id, ctx) => (ctx === "body/p4" ? "Un symbole A/HRC/41/41 <script>alert(1)</script>et une <b>autre</b> note[^b]." : fake(id)));
+    const text = await readFile(file, "utf8");
+    const line = text.split("\n").indexOf(`msgctxt "body/p4"`) + 1;
+    const result = await cli(["build", doc, "--out", path.join(dir, "dist"), "--format", "html", "--lang", "fr", "--quiet"]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(new RegExp(`${line}:1\\s+warning\\s+Translation of \`body/p4\` contains raw HTML \\(\`<script>\`, \`</script>\`, \`<b>\`, \`</b>\`\\), which is removed\\s+raw-html`));
+    const html = await readFile(path.join(dir, "dist/fr/doc.html"), "utf8");
+    expect(html).not.toContain("alert(1)</script>");
+    expect(html).not.toMatch(/<script>alert/);
+    expect(html).toContain("Un symbole");
+  });
+
   it("falls back to English for untranslated entries, marked lang=en, and --strict makes it an error", async () => {
     const { dir, doc } = await translatedFixture((id, ctx) => (ctx === "body/p2" ? "" : fake(id)));
     const warn = await cli(["build", doc, "--out", path.join(dir, "dist"), "--format", "html", "--quiet"]);

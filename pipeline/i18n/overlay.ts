@@ -112,12 +112,16 @@ export function applyOverlay(
       case "block": {
         const target = cloneOf.get(segment.node!) as { children: PhrasingContent[] } | undefined;
         if (!target) break;
-        const children = parseInline(msgstr[0]!, doc);
+        const parsed = parseInline(msgstr[0]!, doc);
+        const children = parsed?.children;
         const problem = children ? compareStructure(target.children, children) : "is not inline Markdown (it must stay a single paragraph)";
         if (problem || !children) {
           say(entry, "error", `Translation of \`${segment.context}\` ${problem}; the English text is used`, "translation-structure");
           markFallback(target as Nodes, sourceLang);
           break;
+        }
+        if (parsed.html.length > 0) {
+          say(entry, "warning", `Translation of \`${segment.context}\` contains raw HTML (${parsed.html.map((h) => `\`${h.length > 30 ? `${h.slice(0, 29)}…` : h}\``).join(", ")}), which is removed`, "raw-html");
         }
         transferReferences(target.children, children);
         target.children = children;
@@ -147,8 +151,11 @@ function mapClone(original: Root, clone: Root): Map<unknown, Nodes> {
   return map;
 }
 
-/** Parse a translated segment as inline Markdown; undefined unless it is exactly one paragraph. */
-function parseInline(markdown: string, doc: LoadedDocument): PhrasingContent[] | undefined {
+/**
+ * Parse a translated segment as inline Markdown, sanitised like the source (raw HTML removed and
+ * returned, so it can be reported); undefined unless it is exactly one paragraph.
+ */
+function parseInline(markdown: string, doc: LoadedDocument): { children: PhrasingContent[]; html: string[] } | undefined {
   // Definitions make `[^label]` parse as footnote references (only the labels this segment cites
   // and the document defines: a long document has hundreds); the "X " prefix keeps a leading
   // "1." or "#" from turning the segment into a list or heading.
@@ -165,11 +172,15 @@ function parseInline(markdown: string, doc: LoadedDocument): PhrasingContent[] |
   if (first?.type !== "text" || !first.value.startsWith("X ")) return undefined;
   first.value = first.value.slice(2);
   if (first.value === "") paragraph.children.shift();
+  const html: string[] = [];
+  visit(paragraph, "html", (node) => {
+    html.push(node.value);
+  });
   sanitize({ type: "root", children: [paragraph] });
   visit(paragraph, (node) => {
     delete node.position;
   });
-  return paragraph.children;
+  return { children: paragraph.children, html };
 }
 
 /** What a translation broke, or undefined: footnotes, link targets and UN symbols must match. */
