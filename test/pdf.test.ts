@@ -365,4 +365,44 @@ describe("PDF pagination", () => {
     expect(layout.misplaced).toEqual([]);
     expect(layout.notes).toEqual(pub.footnotes.map((n) => n.id));
   });
+
+  it("divides long lists and tables across pages and carries a note too long for its page over, losing nothing", async () => {
+    // A note of 1,500 numbered words (longer than a page of notes), an ordered list of 70 items
+    // and a table of 90 rows with a header: read back from the printed PDF.
+    const tokens = Array.from({ length: 1500 }, (_, k) => `L${k + 1}`);
+    const md = [
+      FRONT,
+      `A paragraph with a very long note.[^long]\n\n`,
+      Array.from({ length: 70 }, (_, k) => `${k + 1}. Item ${k + 1} of the list.`).join("\n"),
+      `\n\n| Row | Text |\n| --- | --- |\n`,
+      Array.from({ length: 90 }, (_, k) => `| R${k + 1} | cell ${k + 1} |`).join("\n"),
+      `\n\nThe end.\n\n[^long]: ${tokens.join(" ")}\n`,
+    ].join("");
+    const dir = await project({ "doc.md": md });
+    const doc = (await loadDocument(path.join(dir, "doc.md"))).doc!;
+    const pub = createPublication(doc, { lang: "en", languages: ["en"], epoch: EPOCH });
+    const { file, vfile } = await render(pub, "divided.pdf");
+    expect(vfile.messages.map((m) => m.ruleId)).toEqual([]);
+    const pages = (await text(file)).split("\f").filter((p) => p.trim() !== "");
+    const all = pages.join("\n");
+
+    // The note: every word, in order, over more than one page, starting on the page of its call.
+    expect([...all.matchAll(/\bL(\d+)\b/g)].map((m) => Number(m[1]))).toEqual(tokens.map((_, k) => k + 1));
+    const pageOf = (needle: RegExp) => pages.findIndex((p) => needle.test(p));
+    expect(pageOf(/\bL1\b/)).toBe(pageOf(/very long note/));
+    expect(pageOf(/\bL1500\b/)).toBeGreaterThan(pageOf(/\bL1\b/));
+
+    // The list keeps its numbers 1..70 across the break.
+    const items = [...all.matchAll(/^\s*(\d+)\.\s+Item (\d+) of the list/gm)];
+    expect(items.map((m) => Number(m[1]))).toEqual(Array.from({ length: 70 }, (_, k) => k + 1));
+    expect(items.every((m) => m[1] === m[2])).toBe(true);
+    expect(new Set(items.map((m) => pageOf(new RegExp(`Item ${m[2]} of the list`)))).size).toBeGreaterThan(1);
+
+    // The table: all rows in order; every page with rows repeats the header above them.
+    expect([...all.matchAll(/\bR(\d+)\b/g)].map((m) => Number(m[1]))).toEqual(Array.from({ length: 90 }, (_, k) => k + 1));
+    const tablePages = pages.filter((p) => /\bR\d+\b/.test(p));
+    expect(tablePages.length).toBeGreaterThan(1);
+    for (const page of tablePages) expect(page.indexOf("Row")).toBeLessThan(page.search(/\bR\d+\b/));
+    expect(all).toContain("The end.");
+  });
 });

@@ -237,30 +237,33 @@
   /**
    * Divide `block`, already on page `p`, so that its first part fits. Returns the rest (to go on
    * the next page), `null` if all of it fits, or `undefined` if it cannot be divided here (it must
-   * move as a whole). Notes of the part that stays are placed.
+   * move as a whole). Notes of the part that stays are placed. With `force` (the block is alone on
+   * its page, so moving it would not help), a paragraph keeps its first lines even if their notes
+   * do not fit: the notes are then continued on the next page.
    */
-  function divide(p, block) {
+  function divide(p, block, force = false) {
     if (block.matches(KEEP_WHOLE)) return undefined;
     if (block.tagName === "TABLE") return divideTable(p, block);
     const blockChildren = [...block.children].filter((c) => getComputedStyle(c).display !== "inline" && !c.matches(".fn-call, br"));
     if (blockChildren.length > 0 && !block.matches("p")) {
-      return isMulticol(block) ? divideColumns(p, block) : divideChildren(p, block, blockChildren);
+      return isMulticol(block) ? divideColumns(p, block) : divideChildren(p, block, blockChildren, force);
     }
-    if (block.matches(LINE_SPLIT) || blockChildren.length === 0) return divideLines(p, block);
+    if (block.matches(LINE_SPLIT) || blockChildren.length === 0) return divideLines(p, block, force);
     return undefined;
   }
 
-  function divideChildren(p, block, children) {
+  function divideChildren(p, block, children, force) {
     for (let i = 0; i < children.length; i++) {
       const child = children[i];
       const undo = placeAll(p, child);
       if (fits(p, child)) continue;
       undo();
-      let rest = divide(p, child);
+      const rest = divide(p, child, force && i === 0);
       if (rest === null) continue;
       let from = i;
       if (rest === undefined) {
-        // The child moves whole, with the headings before it.
+        // The child moves whole (with any notes it placed trying), with the headings before it.
+        undoNotesOf(child);
         while (from > 0 && HEADING.test(children[from - 1].tagName)) from--;
         if (from === 0) return undefined;
         for (let k = from; k < i; k++) undoNotesOf(children[k]);
@@ -334,9 +337,9 @@
   }
 
   /** Divide between lines, keeping the notes of the lines that stay. */
-  function divideLines(p, block) {
+  function divideLines(p, block, force) {
     const starts = lineStarts(block);
-    if (starts.length < 2 * MIN_LINES) return undefined;
+    if (starts.length < 2 * MIN_LINES && !force) return undefined;
     const calls = pendingCalls(block).map((call) => ({ call, line: lineOf(starts, call) }));
     const lineBottom = (k) => (k + 1 < starts.length ? starts[k + 1].top : block.getBoundingClientRect().bottom);
     const undos = [];
@@ -352,11 +355,16 @@
       keep = k + 1;
     }
     if (keep === starts.length) return null;
-    if (starts.length - keep < MIN_LINES) {
+    if (starts.length - keep < MIN_LINES && starts.length >= 2 * MIN_LINES) {
       while (undos.length > starts.length - MIN_LINES) for (const u of undos.pop()) u();
       keep = starts.length - MIN_LINES;
     }
-    if (keep < MIN_LINES) {
+    if (keep < MIN_LINES && force) {
+      // Alone on the page: keep the first lines and all their notes (continued if need be).
+      keep = Math.min(starts.length, MIN_LINES);
+      for (const c of calls.filter((c) => c.line < keep)) placeAll(p, c.call.parentElement);
+      if (keep === starts.length) return null;
+    } else if (keep < MIN_LINES) {
       while (undos.length) for (const u of undos.pop()) u();
       return undefined;
     }
@@ -373,20 +381,32 @@
   // ------------------------------------------------------------------ notes too long for a page
 
   /**
-   * If the notes of `p` run past the foot of the page, the note that crosses it is divided and its
-   * end (with any note after it) is carried to the foot of the next page.
+   * If the notes of `p` do not fit between the body and the foot of the type area, the note that
+   * crosses the line where they must end is divided there, and its end (with any note after it) is
+   * carried to the foot of the next page.
    */
   function carryOverflowingNotes(p) {
-    const pageBottom = areaBottom(p);
+    if (!p.notes.firstElementChild) return;
+    const style = getComputedStyle(p.notes);
+    const box = p.notes.getBoundingClientRect();
+    const last = p.body.lastElementChild;
+    const bodyBottom = last ? last.getBoundingClientRect().bottom : p.body.getBoundingClientRect().top;
+    const bottom = areaBottom(p);
+    const px = (v) => parseFloat(v) || 0;
+    const chrome = px(style.marginTop) + px(style.paddingTop) + px(style.paddingBottom) + px(style.borderTopWidth) + px(style.borderBottomWidth);
+    if (box.top - px(style.marginTop) >= bodyBottom - EPSILON && box.bottom <= bottom + EPSILON) return;
+    // Where the notes' content must end, in today's coordinates.
+    const contentTop = box.top + px(style.borderTopWidth) + px(style.paddingTop);
+    const cut = contentTop + Math.max(0, bottom - bodyBottom - chrome);
     const notes = [...p.notes.children];
-    const at = notes.findIndex((note) => note.getBoundingClientRect().bottom > pageBottom + EPSILON);
+    const at = notes.findIndex((note) => note.getBoundingClientRect().bottom > cut + EPSILON);
     if (at < 0) return;
     const note = notes[at];
     const after = notes.slice(at + 1);
     for (const n of after) n.remove();
-    const piece = divideNote(note, pageBottom);
+    const piece = divideNote(note, cut);
     if (piece) carried = [piece, ...after, ...carried];
-    else if (at === 0) {
+    else if (at === 0 && !last) {
       problems.push(`note ${note.dataset.number} is cut at the foot of page ${p.number}`);
       carried = [...after, ...carried];
     } else {
@@ -433,6 +453,7 @@
       const waiting = carried;
       carried = [];
       p.notes.append(...waiting);
+      carryOverflowingNotes(p);
     };
     while (queue.length > 0) {
       const block = queue.shift();
@@ -440,39 +461,37 @@
       const undo = placeAll(p, block);
       if (fits(p, block)) continue;
       undo();
-      const first = p.body.firstElementChild === block;
-      const rest = divide(p, block);
-      if (rest === null) continue;
-      if (rest !== undefined) {
-        queue.unshift(rest);
-        if (first) carryOverflowingNotes(p);
-        startPage();
-        continue;
-      }
-      if (first) {
-        // Too tall for any page and indivisible: it stays (cut at the foot), with its notes.
-        placeAll(p, block);
-        problems.push(`a ${block.tagName.toLowerCase()} taller than a page is cut on page ${p.number}`);
-        carryOverflowingNotes(p);
-        startPage();
-        continue;
-      }
-      // Move the block, and the headings just before it, to the next page.
+      // The block and the headings just before it, which must not stay behind at the foot.
       const moving = [block];
       while (p.body.firstElementChild !== moving[0] && HEADING.test(moving[0].previousElementSibling?.tagName ?? "")) {
         moving.unshift(moving[0].previousElementSibling);
       }
-      for (const m of moving) {
-        undoNotesOf(m);
-        m.remove();
+      const alone = moving[0] === p.body.firstElementChild;
+      const rest = divide(p, block, alone);
+      if (rest !== undefined) {
+        if (rest !== null) queue.unshift(rest);
+        if (alone) carryOverflowingNotes(p);
+        if (rest !== null) startPage();
+        continue;
       }
-      queue.unshift(...moving);
-      startPage();
-    }
-    while (carried.length > 0) {
-      startPage();
+      if (!alone) {
+        // Move the block, and the headings just before it, to the next page.
+        for (const m of moving) {
+          undoNotesOf(m);
+          m.remove();
+        }
+        queue.unshift(...moving);
+        startPage();
+        continue;
+      }
+      // Alone on its page and indivisible: it stays, with its notes (continued if need be); what
+      // is still taller than the page is cut at the foot.
+      placeAll(p, block);
       carryOverflowingNotes(p);
+      if (!fits(p, block)) problems.push(`a ${block.tagName.toLowerCase()} taller than a page is cut on page ${p.number}`);
+      startPage();
     }
+    while (carried.length > 0) startPage();
   }
 
   const problems = [];
