@@ -455,7 +455,16 @@
       p.notes.append(...waiting);
       carryOverflowingNotes(p);
     };
+    // A safety net: every step places or divides something, so a document needs a few steps per
+    // block; a layout that never settles must not hang the build.
+    let steps = 0;
+    const limit = 50 * (queue.length + noteById.size) + 1000;
     while (queue.length > 0) {
+      if (++steps > limit) {
+        problems.push(`pagination did not settle; the rest of the document is cut on page ${p.number}`);
+        p.body.append(...queue.splice(0));
+        break;
+      }
       const block = queue.shift();
       p.body.append(block);
       const undo = placeAll(p, block);
