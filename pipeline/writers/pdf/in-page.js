@@ -368,8 +368,13 @@
       while (undos.length) for (const u of undos.pop()) u();
       return undefined;
     }
+    return splitAt(block, starts[keep]);
+  }
+
+  /** Move what follows a line start out of `block` into its continuation, and return that. */
+  function splitAt(block, start) {
     const range = document.createRange();
-    range.setStart(starts[keep].node, starts[keep].offset);
+    range.setStart(start.node, start.offset);
     range.setEndAfter(block.lastChild);
     const fragment = range.extractContents();
     dropIds(fragment);
@@ -421,19 +426,10 @@
       const block = blocks[i];
       if (block.getBoundingClientRect().bottom <= bottom + EPSILON) continue;
       const starts = lineStarts(block);
-      let keep = starts.findIndex((s, k) => (k + 1 < starts.length ? starts[k + 1].top : block.getBoundingClientRect().bottom) > bottom + EPSILON);
+      const keep = starts.findIndex((s, k) => (k + 1 < starts.length ? starts[k + 1].top : block.getBoundingClientRect().bottom) > bottom + EPSILON);
       if (keep <= 0 && i === 0) return undefined;
       const copy = continuation(note);
-      if (keep > 0) {
-        const range = document.createRange();
-        range.setStart(starts[keep].node, starts[keep].offset);
-        range.setEndAfter(block.lastChild);
-        const fragment = range.extractContents();
-        dropIds(fragment);
-        const rest = continuation(block);
-        rest.append(fragment);
-        copy.append(rest);
-      }
+      if (keep > 0) copy.append(splitAt(block, starts[keep]));
       for (const b of blocks.slice(keep > 0 ? i + 1 : i)) copy.append(b);
       return copy;
     }
