@@ -5,7 +5,7 @@
  * Serif digits inside Naskh lines, page numbers and years look raised to any reader of the PDF).
  */
 import { readFile } from "node:fs/promises";
-import { allFaces, FAMILIES, FONT_STACK, fontFaceRule, type FontFace } from "../shared/fonts.ts";
+import { FAMILIES, FONT_STACK, facesInOrder, fontFaceRule, type FontFace } from "../shared/fonts.ts";
 
 const ARABIC_SCRIPT = new Set(["ar", "fa", "ur", "ps", "sd", "ug", "ckb", "ks"]);
 
@@ -31,22 +31,6 @@ export function isArabicScript(lang: string): boolean {
 export function familyOrder(lang: string): Family[] {
   if (isArabicScript(lang)) return [FAMILIES.arabic.family, FAMILIES.latin.family, FAMILIES.cjk.family];
   return [FAMILIES.latin.family, FAMILIES.arabic.family, FAMILIES.cjk.family];
-}
-
-/** The faces `text` needs, each character served by the first family (in `order`) covering it. */
-export async function facesInOrder(text: string, order: readonly Family[]): Promise<FontFace[]> {
-  let uncovered = new Set<number>();
-  for (const ch of text) uncovered.add(ch.codePointAt(0)!);
-  const faces = await allFaces();
-  const covers = (face: FontFace, cp: number) => face.ranges.some(([lo, hi]) => cp >= lo && cp <= hi);
-  const chosen: FontFace[] = [];
-  for (const family of order) {
-    const own = faces.filter((f) => f.family === family);
-    const needed = [...uncovered];
-    chosen.push(...own.filter((face) => needed.some((cp) => covers(face, cp))));
-    uncovered = new Set(needed.filter((cp) => !own.some((face) => covers(face, cp))));
-  }
-  return chosen;
 }
 
 const data = new Map<string, Promise<string>>();

@@ -71,7 +71,8 @@ export function parseFontFaces(css: string, dir: string): FontFace[] {
 /** Faces covering each code point, found once per process (a Chinese edition has thousands). */
 const coverage = new Map<number, FontFace[]>();
 
-function facesCovering(faces: readonly FontFace[], cp: number): FontFace[] {
+/** Every face (of `allFaces()`) whose unicode-range covers `cp`. */
+export function facesCovering(faces: readonly FontFace[], cp: number): FontFace[] {
   let found = coverage.get(cp);
   if (!found) {
     found = faces.filter((face) => face.ranges.some(([lo, hi]) => cp >= lo && cp <= hi));
@@ -84,7 +85,12 @@ function facesCovering(faces: readonly FontFace[], cp: number): FontFace[] {
  * The faces the text needs. Families are tried in stack order and a character is served by the
  * first family that covers it, so Latin quotes do not pull in CJK slices.
  */
-export async function facesFor(text: string): Promise<FontFace[]> {
+export function facesFor(text: string): Promise<FontFace[]> {
+  return facesInOrder(text, Object.values(FAMILIES).map((f) => f.family));
+}
+
+/** The faces `text` needs, each character served by the first family (in `order`) covering it. */
+export async function facesInOrder(text: string, order: readonly string[]): Promise<FontFace[]> {
   const faces = await allFaces();
   const chosen = new Set<FontFace>();
   const seen = new Set<number>();
@@ -93,15 +99,15 @@ export async function facesFor(text: string): Promise<FontFace[]> {
     if (seen.has(cp)) continue;
     seen.add(cp);
     const covering = facesCovering(faces, cp);
-    for (const { family } of Object.values(FAMILIES)) {
+    for (const family of order) {
       const own = covering.filter((face) => face.family === family);
       if (own.length === 0) continue;
       for (const face of own) chosen.add(face);
       break;
     }
   }
-  // In catalogue order (stack order, then the packages' order), as the rules are written.
-  return faces.filter((face) => chosen.has(face));
+  // Family by family in `order`, each in the package's order, as the rules are written.
+  return order.flatMap((family) => faces.filter((face) => face.family === family && chosen.has(face)));
 }
 
 const fileCache = new Map<string, Promise<string>>();
