@@ -1,7 +1,7 @@
 /**
  * Pagination: the print document is cut into pages by our paginator (in-page.js) inside the
  * build's shared Chromium, with the print media type emulated, and printed with Chromium's own PDF
- * backend (tagged, with an outline; @page margin boxes for the running head and folio).
+ * backend (tagged, with an outline). Print pages are kept for the next PDF of the build.
  *
  * Sandbox: the page is created from a string (`setContent`, origin about:blank, so it can address
  * no file), every request that is not a data: URL is blocked by `sandboxPage` and reported, and
