@@ -77,7 +77,12 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
  */
 export class Builder {
   readonly resources = new ResourcePool();
-  private readonly cache = new Map<string, Output>();
+  /**
+   * The last output of each format and language, with the hash of the inputs it was made from:
+   * reused while the hash is the same, replaced when it changes (so a long `watch` keeps one
+   * version of each output, not all of them).
+   */
+  private readonly cache = new Map<string, { hash: string; output: Output }>();
 
   async dispose(): Promise<void> {
     await this.resources.dispose();
@@ -106,12 +111,16 @@ export class Builder {
       const cores = Math.max(1, availableParallelism());
       const run = async ({ pub, format }: (typeof tasks)[number]) => {
         const t0 = performance.now();
-        const key = `${format}\0${editionHash(pub.lang)}`;
-        let output = this.cache.get(key);
-        if (output) reused++;
-        else {
+        const key = `${format}\0${pub.lang}`;
+        const hash = editionHash(pub.lang);
+        const cached = this.cache.get(key);
+        let output: Output;
+        if (cached?.hash === hash) {
+          output = cached.output;
+          reused++;
+        } else {
           output = await writers[format].write(pub, { root: options.root, resources: this.resources, file: editionFiles.get(pub.lang)! });
-          this.cache.set(key, output);
+          this.cache.set(key, { hash, output });
         }
         const relative = path.posix.join(pub.lang, output.path);
         const bytes = await staging.write(relative, output.data);
