@@ -52,16 +52,39 @@ export interface BlockedRequest {
   type: string;
 }
 
+/** A response made in this process for a request of the page (nothing is fetched). */
+export interface Served {
+  contentType: string;
+  body: Uint8Array;
+}
+
 /**
- * Block every request except the allowed ones (data:, about:blank, and URLs `allow` accepts);
- * blocked requests are collected so the caller can report them.
+ * Block every request except the allowed ones (data:, about:blank, and URLs `allow` accepts) and
+ * the ones `serve` answers itself; blocked requests are collected so the caller can report them.
  */
-export async function sandboxPage(page: Page, allow: (url: string) => boolean = () => false): Promise<BlockedRequest[]> {
+export async function sandboxPage(
+  page: Page,
+  allow: (url: string) => boolean = () => false,
+  serve: (url: string) => Promise<Served> | undefined = () => undefined,
+): Promise<BlockedRequest[]> {
   const blocked: BlockedRequest[] = [];
   await page.setRequestInterception(true);
   page.on("request", (request) => {
     const url = request.url();
-    if (url.startsWith("data:") || url === "about:blank" || allow(url)) {
+    const serving = serve(url);
+    if (serving) {
+      // Cacheable, so the renderer keeps the decoded font for the next document of the build.
+      void serving
+        .then((served) =>
+          request.respond({
+            status: 200,
+            contentType: served.contentType,
+            headers: { "cache-control": "public, max-age=31536000, immutable", "access-control-allow-origin": "*" },
+            body: Buffer.from(served.body),
+          }),
+        )
+        .catch(() => request.abort("failed"));
+    } else if (url.startsWith("data:") || url === "about:blank" || allow(url)) {
       void request.continue();
     } else {
       blocked.push({ url, type: request.resourceType() });

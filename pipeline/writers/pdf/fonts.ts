@@ -1,10 +1,14 @@
 /**
- * Fonts of a PDF edition: the npm TrueType faces (see `../shared/fonts.ts`), inlined as data: URLs,
- * with a family order per script. Arabic-script editions set Latin letters and digits in Noto
+ * Fonts of a PDF edition: the npm TrueType faces (see `../shared/fonts.ts`), with a family order
+ * per script. The rules name each face by a URL of the reserved `.invalid` domain, which the print
+ * page's request handler answers with the file's bytes (see paginate.ts): a Chinese edition's 2 MB
+ * of fonts are then neither parsed out of the document as base64 nor decoded again for the next
+ * document, as they would be as data: URLs. Arabic-script editions set Latin letters and digits in Noto
  * Naskh Arabic's own Latin, so every glyph of a line shares one set of vertical metrics (with Noto
  * Serif digits inside Naskh lines, page numbers and years look raised to any reader of the PDF).
  */
 import { readFile } from "node:fs/promises";
+import path from "node:path";
 import { FAMILIES, FONT_STACK, facesInOrder, fontFaceRule, type FontFace } from "../shared/fonts.ts";
 
 const ARABIC_SCRIPT = new Set(["ar", "fa", "ur", "ps", "sd", "ug", "ckb", "ks"]);
@@ -16,8 +20,35 @@ export interface EditionFonts {
   stack: string;
   /** The font-family list for "Page X of Y" (see `numeralsFace`). */
   folioStack: string;
-  /** `@font-face` rules with inlined data. */
+  /** `@font-face` rules. */
   css: string;
+}
+
+/** Where the print page asks for a face. */
+const FONT_ORIGIN = "https://fonts.letterpress.invalid/";
+
+/** Face files by the URL the rules give them. */
+const byUrl = new Map<string, string>();
+
+function urlOf(face: FontFace): string {
+  // The package and file name identify the face; the folder of node_modules does not matter.
+  const url = `${FONT_ORIGIN}${path.basename(path.dirname(path.dirname(face.file)))}/${path.basename(face.file)}`;
+  byUrl.set(url, face.file);
+  return url;
+}
+
+const files = new Map<string, Promise<Uint8Array>>();
+
+/** The bytes of a face the rules name, or undefined for any other URL. */
+export function fontFile(url: string): Promise<Uint8Array> | undefined {
+  const file = byUrl.get(url);
+  if (!file) return undefined;
+  let data = files.get(file);
+  if (!data) {
+    data = readFile(file);
+    files.set(file, data);
+  }
+  return data;
 }
 
 /** Family name of the page-number digits of Arabic-script editions. */
@@ -33,23 +64,12 @@ export function familyOrder(lang: string): Family[] {
   return [FAMILIES.latin.family, FAMILIES.arabic.family, FAMILIES.cjk.family];
 }
 
-const data = new Map<string, Promise<string>>();
-
 export async function editionFonts(text: string, lang: string): Promise<EditionFonts> {
   const order = familyOrder(lang);
   const faces = await facesInOrder(text, order);
-  const rules = await Promise.all(
-    faces.map(async (face) => {
-      let base64 = data.get(face.file);
-      if (!base64) {
-        base64 = readFile(face.file).then((b) => b.toString("base64"));
-        data.set(face.file, base64);
-      }
-      return fontFaceRule(face, `data:font/woff2;base64,${await base64}`);
-    }),
-  );
+  const rules = faces.map((face) => fontFaceRule(face, urlOf(face)));
   const stack = order[0] === FAMILIES.latin.family ? FONT_STACK : [...order.map((f) => `"${f}"`), "serif"].join(", ");
-  const numerals = order[0] === FAMILIES.arabic.family ? await numeralsFace(faces) : "";
+  const numerals = order[0] === FAMILIES.arabic.family ? numeralsFace(faces) : "";
   return { stack, folioStack: numerals ? `"${NUMERALS_FAMILY}", ${stack}` : stack, css: [...rules, numerals].join("\n") };
 }
 
@@ -59,13 +79,8 @@ export async function editionFonts(text: string, lang: string): Promise<EditionF
  * then read like raised note markers to PDF text tools. The page numbers get their own face: the
  * same Naskh digits, 18% larger, so they stand as tall as the words around them.
  */
-async function numeralsFace(faces: FontFace[]): Promise<string> {
+function numeralsFace(faces: FontFace[]): string {
   const face = faces.find((f) => f.family === FAMILIES.arabic.family && f.weight === 400 && f.style === "normal" && f.ranges.some(([lo, hi]) => lo <= 0x30 && hi >= 0x39));
   if (!face) return "";
-  let base64 = data.get(face.file);
-  if (!base64) {
-    base64 = readFile(face.file).then((b) => b.toString("base64"));
-    data.set(face.file, base64);
-  }
-  return `@font-face{font-family:"${NUMERALS_FAMILY}";font-style:normal;font-weight:400;font-display:block;size-adjust:118%;src:url(data:font/woff2;base64,${await base64}) format("woff2");unicode-range:U+30-39}`;
+  return `@font-face{font-family:"${NUMERALS_FAMILY}";font-style:normal;font-weight:400;font-display:block;size-adjust:118%;src:url(${urlOf(face)}) format("woff2");unicode-range:U+30-39}`;
 }

@@ -4,13 +4,15 @@
  * backend (tagged, with an outline). Print pages are kept for the next PDF of the build.
  *
  * Sandbox: the page is created from a string (`setContent`, origin about:blank, so it can address
- * no file), every request that is not a data: URL is blocked by `sandboxPage` and reported, and
+ * no file), its font requests are answered from the font files, every other request that is not a
+ * data: URL is blocked by `sandboxPage` and reported, and
  * the document's CSP forbids scripts; the paginator is evaluated through the DevTools protocol,
  * which the CSP does not govern.
  */
 import { readFile } from "node:fs/promises";
 import type { Browser, Page } from "puppeteer-core";
 import { type BlockedRequest, sandboxPage } from "../../browser/chromium.ts";
+import { fontFile } from "./fonts.ts";
 
 const inPageSource = readFile(new URL("./in-page.js", import.meta.url), "utf8");
 
@@ -78,7 +80,8 @@ async function acquire(browser: Browser): Promise<PrintPage> {
     return reused;
   }
   const page = await browser.newPage();
-  const blocked = await sandboxPage(page);
+  // The only requests answered: the fonts the document's rules name (see fonts.ts).
+  const blocked = await sandboxPage(page, () => false, (url) => fontFile(url)?.then((body) => ({ contentType: "font/woff2", body })));
   const errors: string[] = [];
   page.on("pageerror", (error) => errors.push(error instanceof Error ? error.message : String(error)));
   await page.emulateMediaType("print");
