@@ -438,6 +438,44 @@
 
   // ------------------------------------------------------------------ the flow
 
+  /** Typical height of a block so far (CSS px), for guessing how many more fit. */
+  let typical = 0;
+
+  /**
+   * Every measurement forces a layout (about 1 ms each on a long document), so blocks that will
+   * very likely fit are placed several at a time and measured once: if the last of them fits,
+   * all do (with all their notes placed). If not, they are taken back and placed one by one.
+   */
+  function placeBatch(p, queue) {
+    if (typical === 0) return false;
+    const last = p.body.lastElementChild;
+    const top = last ? last.getBoundingClientRect().bottom : p.body.getBoundingClientRect().top;
+    let room = limitOf(p) - top;
+    const batch = [];
+    while (batch.length < queue.length && room > 3 * typical && batch.length < 12) {
+      batch.push(queue[batch.length]);
+      room -= typical;
+    }
+    if (batch.length < 2) return false;
+    const start = top;
+    const undos = batch.map((block) => {
+      p.body.append(block);
+      return placeAll(p, block);
+    });
+    if (fits(p, batch[batch.length - 1])) {
+      queue.splice(0, batch.length);
+      learn((batch[batch.length - 1].getBoundingClientRect().bottom - start) / batch.length);
+      return true;
+    }
+    for (const undo of undos.reverse()) undo();
+    for (const block of batch) block.remove();
+    return false;
+  }
+
+  function learn(height) {
+    typical = typical === 0 ? height : 0.8 * typical + 0.2 * height;
+  }
+
   function paginate() {
     numberLists(article);
     if (store) numberLists(store);
@@ -461,10 +499,14 @@
         p.body.append(...queue.splice(0));
         break;
       }
+      if (placeBatch(p, queue)) continue;
       const block = queue.shift();
       p.body.append(block);
       const undo = placeAll(p, block);
-      if (fits(p, block)) continue;
+      if (fits(p, block)) {
+        learn(block.getBoundingClientRect().height);
+        continue;
+      }
       undo();
       // The block and the headings just before it, which must not stay behind at the foot.
       const moving = [block];
