@@ -58,9 +58,33 @@ export async function bundledCli() {
   // Several processes may start at once (the tests do): each writes its own folder, the first
   // rename wins, the others use it.
   const temp = `${dir}.tmp-${process.pid}`;
-  await esbuild.build({
+  try {
+    await bundle(esbuild, temp);
+  } catch (error) {
+    await rm(temp, { recursive: true, force: true });
+    throw error;
+  } finally {
+    // esbuild's service process would otherwise live as long as this one (a `watch` runs for hours).
+    await esbuild.stop();
+  }
+  try {
+    await rename(temp, dir);
+  } catch {
+    await rm(temp, { recursive: true, force: true });
+  }
+  // Earlier bundles are dead weight (after an hour: a running `watch` may still load from one).
+  for (const old of await readdir(CACHE)) {
+    const full = path.join(CACHE, old);
+    const s = await stat(full).catch(() => undefined);
+    if (old !== key && s && Date.now() - s.mtimeMs > 3600_000) await rm(full, { recursive: true, force: true }).catch(() => undefined);
+  }
+  return pathToFileURL(entry).href;
+}
+
+function bundle(esbuild, outdir) {
+  return esbuild.build({
     entryPoints: [path.join(ROOT, "pipeline", "cli", "main.ts")],
-    outdir: temp,
+    outdir,
     bundle: true,
     splitting: true,
     format: "esm",
@@ -83,18 +107,5 @@ export async function bundledCli() {
       },
     ],
   });
-  // esbuild's service process would otherwise live as long as this one (a `watch` runs for hours).
-  await esbuild.stop();
-  try {
-    await rename(temp, dir);
-  } catch {
-    await rm(temp, { recursive: true, force: true });
-  }
-  // Earlier bundles are dead weight (after an hour: a running `watch` may still load from one).
-  for (const old of await readdir(CACHE)) {
-    const full = path.join(CACHE, old);
-    const s = await stat(full).catch(() => undefined);
-    if (old !== key && s && Date.now() - s.mtimeMs > 3600_000) await rm(full, { recursive: true, force: true }).catch(() => undefined);
-  }
-  return pathToFileURL(entry).href;
 }
+

@@ -3,7 +3,8 @@
 // any change; without esbuild, registers tsx and runs the TypeScript directly.
 import { bundledCli } from "./bundle.js";
 
-const bundle = process.env.LETTERPRESS_NO_BUNDLE ? undefined : await bundledCli();
+// A bundle that cannot be made (a read-only node_modules, say) is no reason to fail: use tsx.
+const bundle = process.env.LETTERPRESS_NO_BUNDLE ? undefined : await bundledCli().catch(() => undefined);
 if (bundle && process.env.LETTERPRESS_DEBUG) process.setSourceMapsEnabled(true);
 let main;
 if (bundle) ({ main } = await import(bundle));
