@@ -21,7 +21,7 @@ import { toHtml } from "hast-util-to-html";
 import { h } from "hastscript";
 import type { VFile } from "vfile";
 import type { Footnote, Publication, Writer } from "../../model.ts";
-import { allFaces, FAMILIES, FONT_STACK, facesFor, fontFaceRule, type FontFace } from "../shared/fonts.ts";
+import { allFaces, FAMILIES, FONT_STACK, facesCovering, facesFor, fontFaceRule, type FontFace } from "../shared/fonts.ts";
 import { appendToLastParagraph, backLinks, renderBody, type NoteStrategy } from "../shared/hast.ts";
 import { chapterXHTML, contentOPF, tocXHTML, type EpubTemplateData, type NavEntry } from "./templates.ts";
 
@@ -374,8 +374,9 @@ function mergeText(a: Map<StyleKey, string>, b: Map<string, string>): Map<StyleK
  * of the stack that has it, and within a family by as few slices as possible.
  */
 async function fontFacesFor(text: Map<StyleKey, string>): Promise<FontFace[]> {
-  const italicFamilies = new Set((await allFaces()).filter((f) => f.style === "italic").map((f) => f.family));
-  const covers = (face: FontFace, cp: number) => face.ranges.some(([lo, hi]) => cp >= lo && cp <= hi);
+  const faces = await allFaces();
+  const italicFamilies = new Set(faces.filter((f) => f.style === "italic").map((f) => f.family));
+  const covers = (face: FontFace, cp: number) => facesCovering(faces, cp).includes(face);
   const chosen = new Map<string, FontFace>();
   for (const [key, value] of text) {
     const [weight, style] = key.split(" ") as [string, "normal" | "italic"];
@@ -392,11 +393,15 @@ async function fontFacesFor(text: Map<StyleKey, string>): Promise<FontFace[]> {
     let remaining = [...new Set([...visible].map((c) => c.codePointAt(0)!))];
     for (const { family } of Object.values(FAMILIES)) {
       const own = candidates.filter((f) => f.family === family);
+      const ownSet = new Set(own);
       for (;;) {
+        // How many of the remaining characters each face covers (one pass, cached coverage).
+        const counts = new Map<FontFace, number>();
+        for (const cp of remaining) for (const face of facesCovering(faces, cp)) if (ownSet.has(face)) counts.set(face, (counts.get(face) ?? 0) + 1);
         let best: FontFace | undefined;
         let bestCount = 0;
         for (const face of own) {
-          const n = remaining.filter((cp) => covers(face, cp)).length;
+          const n = counts.get(face) ?? 0;
           if (n > bestCount) [best, bestCount] = [face, n];
         }
         if (!best) break;
