@@ -62,6 +62,9 @@ export function shortUrl(url: string): string {
       // keep as is
     }
   }
+  // The pipeline runs from its esbuild bundle (bin/bundle.js): its functions are project code.
+  const bundled = /\/node_modules\/\.cache\/letterpress\/[0-9a-f]+\/(.*)$/.exec(p);
+  if (bundled) return `pipeline/(bundle)/${bundled[1]}`;
   const nm = p.lastIndexOf("/node_modules/");
   if (nm >= 0) return p.slice(nm + "/node_modules/".length);
   if (p.startsWith(`${ROOT}/`)) return p.slice(ROOT.length + 1);
@@ -74,7 +77,7 @@ export function areaOf(frame: CallFrame): string {
   if (!url) return frame.functionName.startsWith("(") ? frame.functionName : "(native)";
   if (url.startsWith("node:")) return "node internals";
   const short = shortUrl(url);
-  if (url.includes("/node_modules/")) {
+  if (url.includes("/node_modules/") && !short.startsWith("pipeline/")) {
     const parts = short.split("/");
     return parts[0]!.startsWith("@") ? `${parts[0]}/${parts[1]}` : parts[0]!;
   }
