@@ -121,6 +121,18 @@ function peakOf(runs: readonly RunRecord[]): { peakByProcess?: Record<string, nu
   return top?.peakByProcess ? { peakByProcess: top.peakByProcess } : {};
 }
 
+/** The figures every case reports about its measured runs: wall, CPU, peak memory. */
+function measuredFigures(runs: readonly RunRecord[]) {
+  const cpus = runs.flatMap((r) => (r.cpuS === undefined ? [] : [r.cpuS]));
+  return {
+    wall: summarise(runs.map((r) => r.wallS)),
+    ...(cpus.length ? { cpu: summarise(cpus) } : {}),
+    peakRssMiB: Math.max(0, ...runs.map((r) => r.peakRssMiB)),
+    peakSharedOnceMiB: Math.max(0, ...runs.map((r) => r.peakSharedOnceMiB)),
+    ...peakOf(runs),
+  };
+}
+
 interface Comparison {
   id: string;
   label: string;
@@ -198,7 +210,6 @@ async function repeat(
       break;
     }
   }
-  const cpus = runs.flatMap((r) => (r.cpuS === undefined ? [] : [r.cpuS]));
   const result: CaseResult = {
     id: spec.id,
     group: spec.group,
@@ -207,11 +218,7 @@ async function repeat(
     ...(outputs === undefined ? {} : { outputs }),
     warmup,
     runs,
-    wall: summarise(runs.map((r) => r.wallS)),
-    ...(cpus.length ? { cpu: summarise(cpus) } : {}),
-    peakRssMiB: Math.max(0, ...runs.map((r) => r.peakRssMiB)),
-    peakSharedOnceMiB: Math.max(0, ...runs.map((r) => r.peakSharedOnceMiB)),
-    ...peakOf(runs),
+    ...measuredFigures(runs),
     ...(failed ? { failed } : {}),
     ...(extras.length ? { extra: mergeExtras(extras) } : {}),
   };
@@ -438,7 +445,6 @@ async function benchWatch(): Promise<void> {
   }
   const sessionCpuS = Math.max((await watch.cpuSeconds()) ?? 0, watch.sampledCpuSeconds());
   const names = (yaml.match(/Bench \w+ Tester/g) ?? []).length;
-  const cpus = runs.flatMap((r) => (r.cpuS === undefined ? [] : [r.cpuS]));
   cases.push({
     id: "watch-signatory",
     group: "watch",
@@ -446,11 +452,7 @@ async function benchWatch(): Promise<void> {
     tool: "letterpress",
     warmup: WARMUP,
     runs,
-    wall: summarise(runs.map((r) => r.wallS)),
-    ...(cpus.length ? { cpu: summarise(cpus) } : {}),
-    peakRssMiB: Math.max(0, ...runs.map((r) => r.peakRssMiB)),
-    peakSharedOnceMiB: Math.max(0, ...runs.map((r) => r.peakSharedOnceMiB)),
-    ...peakOf(runs),
+    ...measuredFigures(runs),
     ...(failed ? { failed } : {}),
     extra: {
       firstBuildS: startS,
