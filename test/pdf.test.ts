@@ -5,7 +5,7 @@
  * its pages, sandboxed rendering, byte-identical output. One Chromium for the whole file.
  */
 import { execFile } from "node:child_process";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import type { Root } from "mdast";
@@ -20,6 +20,7 @@ import type { Browser } from "puppeteer-core";
 import { launchChromium } from "../pipeline/browser/chromium.ts";
 import { pdfWriter } from "../pipeline/writers/pdf/index.ts";
 import { paginate } from "../pipeline/writers/pdf/paginate.ts";
+import { postprocess } from "../pipeline/writers/pdf/postprocess/index.ts";
 import { printDocument } from "../pipeline/writers/pdf/template.ts";
 import { definitionsOf } from "../pipeline/writers/shared/hast.ts";
 import { FRONT, LETTER, project, ROOT, tempDir } from "./helpers.ts";
@@ -277,6 +278,16 @@ describe("PDF edition (en)", () => {
     expect(uris).toContain("u:https://www.hrw.org/news/2019/10/31/russia-new-law-expands-government-control-online");
     const internal = links.filter((l) => l["/Dest"] !== undefined || (l["/A"] as Record<string, unknown> | undefined)?.["/S"] === "/GoTo");
     expect(internal.length).toBeGreaterThanOrEqual(7);
+  });
+
+  it("returns a PDF its post-processor cannot update (cross-reference streams) unchanged, with the reason", async () => {
+    const streams = path.join(out, "xref-streams.pdf");
+    await run("qpdf", ["--object-streams=generate", en.file, streams]);
+    const bytes = new Uint8Array(await readFile(streams));
+    const result = postprocess(bytes, en.pub, []);
+    expect(result.unsupported).toMatch(/Cannot update this PDF incrementally/);
+    expect(result.outlineRewritten).toBe(false);
+    expect(Buffer.from(result.pdf).equals(Buffer.from(bytes))).toBe(true);
   });
 
   it("is byte-identical when rendered twice with the same epoch", () => {

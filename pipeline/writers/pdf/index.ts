@@ -74,8 +74,13 @@ export async function renderPdfCopies(pub: Publication, others: readonly Recipie
     });
   }
 
-  const result = await postprocess(printed.pdf, pub, document.outline);
-  if (!result.outlineRewritten) {
+  const result = postprocess(printed.pdf, pub, document.outline);
+  if (result.unsupported) {
+    ctx.file.message(`The ${pub.lang} PDF keeps Chromium's own properties and bookmarks: ${result.unsupported}`, {
+      ruleId: "pdf-postprocess",
+      source: SOURCE,
+    });
+  } else if (!result.outlineRewritten) {
     ctx.file.message(`The ${pub.lang} PDF's bookmarks do not match its headings; their titles may lack spaces`, {
       ruleId: "pdf-outline",
       source: SOURCE,
@@ -85,7 +90,7 @@ export async function renderPdfCopies(pub: Publication, others: readonly Recipie
   for (const [i, recipient] of others.entries()) {
     const bytes = printed.copies[i];
     const copy = { ...pub, recipient };
-    copies.push(bytes ? (await postprocess(bytes, copy, document.outline)).pdf : await renderPdf(copy, ctx));
+    copies.push(bytes ? postprocess(bytes, copy, document.outline).pdf : await renderPdf(copy, ctx));
   }
   return copies;
 }

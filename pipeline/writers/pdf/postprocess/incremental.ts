@@ -9,7 +9,7 @@
  *
  * The reader is deliberately small and knows what Chromium (Skia) writes: a classic `xref` table,
  * plain `N G obj` objects, no object or cross-reference streams, no encryption. Whatever else it
- * meets throws `UnsupportedPdf`, and the caller falls back to pdf-lib. Values are kept as the
+ * meets throws `UnsupportedPdf`, and the caller reports it. Values are kept as the
  * bytes they were written with (latin1: one char per byte), so an object is copied unchanged
  * except for the entries set on it; equal input gives equal output.
  */

@@ -2,10 +2,12 @@
  * Post-processing of Chromium's PDF, one concern per module: document properties (`metadata.ts`)
  * and bookmarks (`outline.ts`), written as an incremental update (`incremental.ts`): Chromium's
  * bytes stay as they are and the changed objects are appended, in milliseconds where loading and
- * saving the whole document took over a second. A PDF the small reader does not understand goes
- * through pdf-lib instead (`pdflib.ts`, imported only then). No /ID and no clock-dependent value
- * is written (Chromium's own dates are overwritten with the epoch), so equal input gives equal
- * bytes.
+ * saving the whole document took over a second. No /ID and no clock-dependent value is written
+ * (Chromium's own dates are overwritten with the epoch), so equal input gives equal bytes.
+ *
+ * The reader knows what Chromium writes. A PDF it cannot update (a future Chromium writing
+ * cross-reference streams, say) is returned as Chromium wrote it, with the reason, for the writer
+ * to report: one implementation, no second, untested path through another library.
  */
 import type { Publication } from "../../../model.ts";
 import { PdfUpdate, UnsupportedPdf } from "./incremental.ts";
@@ -16,9 +18,11 @@ export interface PostprocessResult {
   pdf: Uint8Array;
   /** False when the outline could not be matched with the headings. */
   outlineRewritten: boolean;
+  /** Why nothing could be changed (the PDF is Chromium's own), if so. */
+  unsupported?: string;
 }
 
-export async function postprocess(pdf: Uint8Array, pub: Publication, outline: readonly OutlineTitle[]): Promise<PostprocessResult> {
+export function postprocess(pdf: Uint8Array, pub: Publication, outline: readonly OutlineTitle[]): PostprocessResult {
   try {
     const file = new PdfUpdate(pdf);
     updateMetadata(file, pub);
@@ -26,7 +30,6 @@ export async function postprocess(pdf: Uint8Array, pub: Publication, outline: re
     return { pdf: file.save(), outlineRewritten };
   } catch (error) {
     if (!(error instanceof UnsupportedPdf)) throw error;
-    const { postprocessWithPdfLib } = await import("./pdflib.ts");
-    return postprocessWithPdfLib(pdf, pub, outline);
+    return { pdf, outlineRewritten: false, unsupported: error.message };
   }
 }

@@ -2,7 +2,7 @@
  * Document properties Chromium cannot write (it ignores `<meta name="author|keywords">`,
  * puppeteer#3054): Info dictionary, catalog `/Lang`, DisplayDocTitle, and an XMP packet with the
  * same facts. Every date is the publication's epoch, so the bytes are reproducible. Written into
- * the incremental update (`incremental.ts`); `pdflib.ts` writes the same with pdf-lib.
+ * the incremental update (`incremental.ts`).
  */
 import type { Publication } from "../../../model.ts";
 import { date, dictionary, literal, name, raw, reference, text, type PdfUpdate, type Value } from "./incremental.ts";
