@@ -104,6 +104,11 @@
     return starts;
   }
 
+  /** The bottom of line `k` of `block`: where the next line starts, or the block's own bottom. */
+  function lineBottom(block, starts, k) {
+    return k + 1 < starts.length ? starts[k + 1].top : block.getBoundingClientRect().bottom;
+  }
+
   /** Index of the line (in `starts`) that holds the point before `node`. */
   function lineOf(starts, node) {
     const range = document.createRange();
@@ -341,13 +346,12 @@
     const starts = lineStarts(block);
     if (starts.length < 2 * MIN_LINES && !force) return undefined;
     const calls = pendingCalls(block).map((call) => ({ call, line: lineOf(starts, call) }));
-    const lineBottom = (k) => (k + 1 < starts.length ? starts[k + 1].top : block.getBoundingClientRect().bottom);
     const undos = [];
     let keep = 0;
     for (let k = 0; k < starts.length; k++) {
       const mine = calls.filter((c) => c.line === k);
       const undo = mine.map((c) => placeAll(p, c.call.parentElement));
-      if (lineBottom(k) > limitOf(p) + EPSILON) {
+      if (lineBottom(block, starts, k) > limitOf(p) + EPSILON) {
         for (const u of undo) u();
         break;
       }
@@ -426,7 +430,7 @@
       const block = blocks[i];
       if (block.getBoundingClientRect().bottom <= bottom + EPSILON) continue;
       const starts = lineStarts(block);
-      const keep = starts.findIndex((s, k) => (k + 1 < starts.length ? starts[k + 1].top : block.getBoundingClientRect().bottom) > bottom + EPSILON);
+      const keep = starts.findIndex((_, k) => lineBottom(block, starts, k) > bottom + EPSILON);
       if (keep <= 0 && i === 0) return undefined;
       const copy = continuation(note);
       if (keep > 0) copy.append(splitAt(block, starts[keep]));

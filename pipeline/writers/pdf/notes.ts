@@ -11,10 +11,10 @@ import type { Footnote, Publication } from "../../model.ts";
 import type { NoteStrategy } from "../shared/hast.ts";
 import { isArabicScript } from "./fonts.ts";
 
-/** Class of a note in the store and on the page. */
-export const NOTE_CLASS = "fn";
+/** Class of a note in the store and on the page (print.css, in-page.js). */
+const NOTE_CLASS = "fn";
 /** Class of the element that holds the notes until the paginator places them. */
-export const STORE_CLASS = "note-store";
+const STORE_CLASS = "note-store";
 
 export function pdfNotes(): NoteStrategy {
   return {
