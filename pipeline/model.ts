@@ -157,8 +157,8 @@ export interface Writer {
    */
   writeCopies?(pub: Publication, recipients: readonly Recipient[], ctx: WriterContext): Promise<Output[]>;
   /**
-   * Optional: start what the writer will need (the PDF writer's browser) while the build is still
-   * reading the sources. A failure here surfaces again in `write`.
+   * Optional: start what the writer will need (the PDF writer's browser) before the build reads
+   * the sources; resolves once it is under way, not done. A failure surfaces again in `write`.
    */
   prepare?(resources: SharedResources): Promise<void>;
   /**

@@ -5,7 +5,8 @@
  * its pages, sandboxed rendering, byte-identical output. One Chromium for the whole file.
  */
 import { execFile } from "node:child_process";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import type { Root } from "mdast";
@@ -17,7 +18,7 @@ import { type LoadedDocument, loadDocument } from "../pipeline/load.ts";
 import type { Publication } from "../pipeline/model.ts";
 import { createPublication } from "../pipeline/transform/publication.ts";
 import type { Browser } from "puppeteer-core";
-import { launchChromium } from "../pipeline/browser/chromium.ts";
+import { launchChromium, stopChromium } from "../pipeline/browser/chromium.ts";
 import { pdfWriter } from "../pipeline/writers/pdf/index.ts";
 import { paginate } from "../pipeline/writers/pdf/paginate.ts";
 import { postprocess } from "../pipeline/writers/pdf/postprocess/index.ts";
@@ -353,6 +354,31 @@ describe("PDF notes and sandbox", () => {
 
 // ------------------------------------------------------------------------------ widows and orphans
 
+describe("PDF browser", () => {
+  it("leaves no Chromium process and no profile folder behind when the build's resources are disposed", async () => {
+    const resources = new ResourcePool();
+    const browser = await resources.get<Browser>("chromium", () => launchChromium(), stopChromium);
+    await (await browser.newPage()).setContent("<p>x</p>");
+    const pid = browser.process()!.pid!;
+    const profile = browser.process()!.spawnargs.find((a) => a.startsWith("--user-data-dir="))!.split("=")[1]!;
+    const usingProfile = async () => {
+      const found: number[] = [];
+      for (const entry of await readdir("/proc")) {
+        if (!/^\d+$/.test(entry)) continue;
+        const cmdline = await readFile(`/proc/${entry}/cmdline`, "utf8").catch(() => "");
+        if (cmdline.includes(profile)) found.push(Number(entry));
+      }
+      return found;
+    };
+    expect(existsSync(profile)).toBe(true);
+    expect((await usingProfile()).length).toBeGreaterThanOrEqual(2); // the browser and its helpers
+    await resources.dispose();
+    expect(() => process.kill(pid, 0)).toThrow();
+    expect(existsSync(profile)).toBe(false);
+    await expect.poll(usingProfile, { timeout: 5000 }).toEqual([]);
+  });
+});
+
 describe("PDF pagination", () => {
   it("never leaves a single line of a paragraph at the foot or the head of a page", async () => {
     // Paragraphs of many different lengths, so page breaks fall at many different lines
@@ -368,7 +394,7 @@ describe("PDF pagination", () => {
     const dir = await project({ "doc.md": md });
     const doc = (await loadDocument(path.join(dir, "doc.md"))).doc!;
     const pub = createPublication(doc, { lang: "en", languages: ["en"], epoch: EPOCH });
-    const browser = await pool.get<Browser>("chromium", () => launchChromium(), (b) => b.close());
+    const browser = await pool.get<Browser>("chromium", () => launchChromium(), stopChromium);
     const { layout } = await paginate(browser, (await printDocument(pub)).html);
     expect(layout.pages).toBeGreaterThanOrEqual(6);
     expect(layout.splits.length).toBeGreaterThanOrEqual(4);

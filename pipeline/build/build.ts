@@ -90,8 +90,9 @@ export class Builder {
 
   async build(options: BuildOptions): Promise<BuildResult> {
     const started = performance.now();
-    // The browser starts while the sources are read (its failure surfaces in the writer).
-    for (const format of options.formats) writers[format].prepare?.(this.resources).catch(() => undefined);
+    // The browser is spawned first and comes up while the sources are parsed (a failure to start
+    // surfaces in the writer).
+    await Promise.all(options.formats.map((format) => writers[format].prepare?.(this.resources).catch(() => undefined)));
     const prepared = await prepareEditions(options);
     if (!prepared.ok) return { ok: false, files: prepared.files, outputs: [], ms: performance.now() - started };
     const { doc, files, available, publications, fileOf: editionFiles, epoch, hashOf: editionHash, inputHash: common, coverage } = prepared.editions;

@@ -13,6 +13,7 @@ import { Staging } from "../build/output.ts";
 import { ResourcePool } from "../build/resources.ts";
 import { ConfigError } from "../errors.ts";
 import { formatDate } from "../i18n/labels.ts";
+import type { Writer } from "../model.ts";
 import { writers } from "../writers/index.ts";
 import { loadMissions, missionName, stateName, type Mission } from "./missions.ts";
 
@@ -58,6 +59,17 @@ export async function deliver(options: DeliverOptions): Promise<DeliverResult> {
   const started = performance.now();
   const pdf = (writers as Partial<typeof writers>)["pdf" as keyof typeof writers];
   if (!pdf) throw new ConfigError("This installation has no PDF writer");
+  const resources = new ResourcePool();
+  try {
+    // The browser comes up while the sources are parsed.
+    await pdf.prepare?.(resources).catch(() => undefined);
+    return await deliverWith(options, pdf, resources, started);
+  } finally {
+    await resources.dispose();
+  }
+}
+
+async function deliverWith(options: DeliverOptions, pdf: Writer, resources: ResourcePool, started: number): Promise<DeliverResult> {
   const prepared = await prepareEditions({ ...options, langs: [] });
   if (!prepared.ok) return { ok: false, files: prepared.files, copies: [], reused: 0, ms: performance.now() - started };
   const { doc, files, publications, fileOf, hashOf } = prepared.editions;
@@ -84,7 +96,6 @@ export async function deliver(options: DeliverOptions): Promise<DeliverResult> {
   const previous = await previousCopies(options.outDir);
   let reused = 0;
   const staging = await Staging.open(options.outDir, false);
-  const resources = new ResourcePool();
   const copies: DeliverResult["copies"] = [];
   try {
     // Copies of one language share a pagination: split each language's missions into chunks,
@@ -135,8 +146,6 @@ export async function deliver(options: DeliverOptions): Promise<DeliverResult> {
   } catch (error) {
     await staging.abort();
     throw error;
-  } finally {
-    await resources.dispose();
   }
   return { ok: true, files, copies, reused, ms: performance.now() - started };
 }

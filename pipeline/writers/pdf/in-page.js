@@ -446,35 +446,39 @@
   let typical = 0;
 
   /**
-   * Every measurement forces a layout (about 1 ms each on a long document), so blocks that will
-   * very likely fit are placed several at a time and measured once: if the last of them fits,
-   * all do (with all their notes placed). If not, they are taken back and placed one by one.
+   * Every measurement forces a layout (about 1 ms each on a long document), so the blocks that
+   * likely fill the rest of the page are placed together, with their notes, and measured after
+   * one layout. Those that end above the limit stay (they fit with all the batch's notes placed,
+   * so with fewer); the rest are taken back, to be placed and divided one at a time.
    */
   function placeBatch(p, queue) {
-    if (typical === 0) return false;
+    if (typical === 0 || full === p) return false;
     const last = p.body.lastElementChild;
     const top = last ? last.getBoundingClientRect().bottom : p.body.getBoundingClientRect().top;
     let room = limitOf(p) - top;
     const batch = [];
-    while (batch.length < queue.length && room > 3 * typical && batch.length < 12) {
+    while (batch.length < queue.length && room > typical && batch.length < 16) {
       batch.push(queue[batch.length]);
       room -= typical;
     }
     if (batch.length < 2) return false;
-    const start = top;
     const undos = batch.map((block) => {
       p.body.append(block);
       return placeAll(p, block);
     });
-    if (fits(p, batch[batch.length - 1])) {
-      queue.splice(0, batch.length);
-      learn((batch[batch.length - 1].getBoundingClientRect().bottom - start) / batch.length);
-      return true;
-    }
-    for (const undo of undos.reverse()) undo();
-    for (const block of batch) block.remove();
-    return false;
+    const limit = limitOf(p) + EPSILON;
+    let kept = 0;
+    while (kept < batch.length && batch[kept].getBoundingClientRect().bottom <= limit) kept++;
+    if (kept > 0) learn((batch[kept - 1].getBoundingClientRect().bottom - top) / kept);
+    if (kept < batch.length) full = p; // the rest goes one block at a time
+    for (const undo of undos.slice(kept).reverse()) undo();
+    for (const block of batch.slice(kept)) block.remove();
+    queue.splice(0, kept);
+    return kept > 0;
   }
+
+  /** The page where a batch did not fit whole. */
+  let full = null;
 
   function learn(height) {
     typical = typical === 0 ? height : 0.8 * typical + 0.2 * height;

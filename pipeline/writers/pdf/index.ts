@@ -9,7 +9,7 @@
  *   postprocess/  document properties and XMP, bookmark titles (an incremental update)
  */
 import type { Browser } from "puppeteer-core";
-import { launchChromium } from "../../browser/chromium.ts";
+import { launchChromium, stopChromium } from "../../browser/chromium.ts";
 import type { Publication, Recipient, SharedResources, Writer, WriterContext } from "../../model.ts";
 import { paginate } from "./paginate.ts";
 import { postprocess } from "./postprocess/index.ts";
@@ -19,7 +19,7 @@ const SOURCE = "letterpress";
 
 /** The build's one browser, started on first use. */
 function browserOf(resources: SharedResources): Promise<Browser> {
-  return resources.get<Browser>("chromium", () => launchChromium(), (b) => b.close());
+  return resources.get<Browser>("chromium", () => launchChromium(), stopChromium);
 }
 
 export async function renderPdf(pub: Publication, ctx: WriterContext): Promise<Uint8Array> {
@@ -100,7 +100,10 @@ export const pdfWriter: Writer = {
   name: "PDF",
   offloaded: true,
   async prepare(resources) {
-    await browserOf(resources);
+    // Started, not awaited: Chromium is spawned before launchChromium first yields, and comes up
+    // while the build reads the sources. A launch failure surfaces in write().
+    browserOf(resources).catch(() => undefined);
+    await new Promise((resolve) => setImmediate(resolve));
   },
   async write(pub, ctx) {
     return { path: `${pub.slug}.pdf`, data: await renderPdf(pub, ctx) };
