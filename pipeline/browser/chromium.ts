@@ -95,9 +95,23 @@ export interface Served {
   body: Uint8Array;
 }
 
+/** Bodies already encoded for the protocol (a face is sent to many pages in a build). */
+const encoded = new WeakMap<Uint8Array, string>();
+
+function base64Of(body: Uint8Array): string {
+  let text = encoded.get(body);
+  if (text === undefined) {
+    text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("base64");
+    encoded.set(body, text);
+  }
+  return text;
+}
+
 /**
  * Block every request except the allowed ones (data:, about:blank, and URLs `allow` accepts) and
  * the ones `serve` answers itself; blocked requests are collected so the caller can report them.
+ * Requests are paused through the DevTools Fetch domain directly (puppeteer's interception would
+ * base64-encode a served body again for every request).
  */
 export async function sandboxPage(
   page: Page,
@@ -105,28 +119,33 @@ export async function sandboxPage(
   serve: (url: string) => Promise<Served> | undefined = () => undefined,
 ): Promise<BlockedRequest[]> {
   const blocked: BlockedRequest[] = [];
-  await page.setRequestInterception(true);
-  page.on("request", (request) => {
-    const url = request.url();
+  const session = await page.createCDPSession();
+  session.on("Fetch.requestPaused", (event) => {
+    const { requestId, request, resourceType } = event;
+    const url = request.url;
+    const fail = () => session.send("Fetch.failRequest", { requestId, errorReason: "BlockedByClient" }).catch(() => undefined);
     const serving = serve(url);
     if (serving) {
-      // Cacheable, so the renderer keeps the decoded font for the next document of the build.
       void serving
         .then((served) =>
-          request.respond({
-            status: 200,
-            contentType: served.contentType,
-            headers: { "cache-control": "public, max-age=31536000, immutable", "access-control-allow-origin": "*" },
-            body: Buffer.from(served.body),
+          session.send("Fetch.fulfillRequest", {
+            requestId,
+            responseCode: 200,
+            responseHeaders: [
+              { name: "content-type", value: served.contentType },
+              { name: "access-control-allow-origin", value: "*" },
+            ],
+            body: base64Of(served.body),
           }),
         )
-        .catch(() => request.abort("failed"));
+        .catch(fail);
     } else if (url.startsWith("data:") || url === "about:blank" || allow(url)) {
-      void request.continue();
+      void session.send("Fetch.continueRequest", { requestId }).catch(() => undefined);
     } else {
-      blocked.push({ url, type: request.resourceType() });
-      void request.abort("blockedbyclient");
+      blocked.push({ url, type: resourceType.toLowerCase() });
+      void fail();
     }
   });
+  await session.send("Fetch.enable", { patterns: [{ urlPattern: "*" }] });
   return blocked;
 }
