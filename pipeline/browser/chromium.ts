@@ -49,6 +49,8 @@ export async function launchChromium(env: NodeJS.ProcessEnv = process.env): Prom
         "--disable-features=SpareRendererForSitePerProcess",
         "--enable-features=NetworkServiceInProcess2",
         "--in-process-gpu",
+        // Nothing is rasterised on screen: no software GPU (SwiftShader) either (memory).
+        "--disable-software-rasterizer",
       ],
     });
     const child = browser.process();

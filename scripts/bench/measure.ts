@@ -124,6 +124,13 @@ export class Tracked {
    * per read: too much to sample.)
    */
   peakSharedOnceKiB = 0;
+  /**
+   * Sample the exact memory of the tree as well: Σ PSS from smaps_rollup (each shared page split
+   * between the processes that map it), every 5th sample. That read costs ~15 ms per Chromium
+   * process, so it is for runs that are not timed (the bench's warm-up runs).
+   */
+  pss: boolean;
+  peakPssKiB = 0;
   /** The processes at the RSS peak, largest first: what holds the memory. */
   peakBreakdown: Array<{ process: string; rssMiB: number }> = [];
   maxProcesses = 0;
@@ -140,7 +147,8 @@ export class Tracked {
   private readonly waiters = new Set<() => void>();
   private readonly timeFile: string | undefined;
 
-  constructor(cmd: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; intervalMs?: number } = {}) {
+  constructor(cmd: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; intervalMs?: number; pss?: boolean } = {}) {
+    this.pss = options.pss ?? false;
     this.timeFile = hasGnuTime() ? path.join(os.tmpdir(), `letterpress-bench-time-${process.pid}-${Math.random().toString(36).slice(2)}`) : undefined;
     const [file, argv] = this.timeFile ? [GNU_TIME, ["-f", "%e %U %S %M", "-o", this.timeFile, cmd, ...args]] : [cmd, [...args]];
     this.child = spawn(file, argv, { cwd: options.cwd, env: options.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
@@ -224,6 +232,11 @@ export class Tracked {
         .sort((a, b) => b.rssMiB - a.rssMiB);
     }
     this.peakSharedOnceKiB = Math.max(this.peakSharedOnceKiB, unshared + shared);
+    if (this.pss && k % 5 === 0) {
+      let pss = 0;
+      for (const p of alive) pss += Number(/^Pss:\s+(\d+)/m.exec(this.reader.read(`/proc/${p}/smaps_rollup`) ?? "")?.[1] ?? 0);
+      this.peakPssKiB = Math.max(this.peakPssKiB, pss);
+    }
     this.samplerMs += performance.now() - t0;
   }
 
@@ -344,6 +357,8 @@ export interface RunSample {
   peakRssMiB: number;
   /** Peak with file-backed and shared pages counted once (see Tracked.peakSharedOnceKiB). */
   peakSharedOnceMiB: number;
+  /** Peak Σ PSS of the tree, when sampled (see Tracked.pss). */
+  peakPssMiB?: number;
   /** Processes at the RSS peak, largest first. */
   peakBreakdown: Array<{ process: string; rssMiB: number }>;
   maxProcesses: number;
@@ -358,7 +373,7 @@ export interface RunSample {
 export async function measure(
   cmd: string,
   args: readonly string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; pss?: boolean } = {},
 ): Promise<RunSample> {
   const run = new Tracked(cmd, args, options);
   const timeout = setTimeout(() => void run.stop("SIGKILL", 0), options.timeoutMs ?? 15 * 60_000);
@@ -369,6 +384,7 @@ export async function measure(
     cpuS: Math.max((await run.cpuSeconds()) ?? 0, run.sampledCpuSeconds()),
     peakRssMiB: run.peakRssKiB / 1024,
     peakSharedOnceMiB: run.peakSharedOnceKiB / 1024,
+    ...(run.pss ? { peakPssMiB: run.peakPssKiB / 1024 } : {}),
     peakBreakdown: run.peakBreakdown,
     maxProcesses: run.maxProcesses,
     samplerMsPerSample: run.samples ? run.samplerMs / run.samples : 0,
