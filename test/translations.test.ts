@@ -7,7 +7,8 @@ import { po } from "gettext-parser";
 import { describe, expect, it } from "vitest";
 import { loadDocument } from "../pipeline/load.ts";
 import { extractSegments } from "../pipeline/i18n/segments.ts";
-import { cli, project } from "./helpers.ts";
+import { parseInline, parseInlineAll } from "../pipeline/i18n/overlay.ts";
+import { cli, LETTER, project } from "./helpers.ts";
 
 const run = promisify(execFile);
 
@@ -66,6 +67,31 @@ describe("segments", () => {
     );
     expect(segments.find((s) => s.context === "note/b/p1")?.source).toBe("Note B with [a link](https://example.org/b).");
     expect(segments.some((s) => s.context === "label/back-to-reference")).toBe(true);
+  });
+});
+
+describe("translated paragraphs parsed together", () => {
+  it("gives each segment what parsing it alone gives, whatever runs on or breaks the paragraph", async () => {
+    const { doc } = await loadDocument(LETTER);
+    const segments = [
+      "Plain text with *emphasis*, a [link](https://example.org/x) and a note[^draft-articles].",
+      "1. not a list, # not a heading",
+      "Two lines\nin one paragraph[^draft-articles] and an unknown [^nope] label.",
+      "A blank line\n\nmakes two paragraphs.",
+      "A fence\n```\nthat never closes",
+      "Right after the fence.",
+      "A comment\n<!-- that runs on",
+      "Past the comment -->",
+      "Raw <b>HTML</b> inline.",
+      "a | b\n--|--\n1 | 2",
+      "Setext\n===",
+      "Last, with a [reference][r], `code` and three notes[^foaa-report][^communications][^expert-group].",
+    ];
+    const alone = segments.map((m) => parseInline(m, doc!));
+    expect(parseInlineAll(segments, doc!)).toEqual(alone);
+    expect(JSON.stringify(alone.at(-1)).match(/footnoteReference/g)).toHaveLength(3);
+    // the cases that must fail alone do (so the comparison covers both outcomes)
+    expect(alone.map((r) => r === undefined)).toEqual([false, false, false, true, true, false, true, false, false, true, true, false]);
   });
 });
 

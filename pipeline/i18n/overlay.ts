@@ -73,6 +73,14 @@ export function applyOverlay(
 
   const meta: Overlay["meta"] = {};
   const catalog: LabelCatalog = { lang, text: {}, plural: {} };
+  // Translated paragraphs are parsed together: one parse of a document costs a fraction of one
+  // per segment (each parse sets up the Markdown parser again: ~1 ms).
+  const usable = (entry: PoEntry | undefined, segment: Segment): entry is PoEntry =>
+    !!entry && entry.msgid === segment.source && !entry.fuzzy && entry.msgstr.some((m) => m.trim() !== "");
+  const blockSegments = segments.filter((s) => s.kind === "block" && usable(entries.get(s.context), s));
+  const parsedBlocks = new Map(
+    parseInlineAll(blockSegments.map((s) => entries.get(s.context)!.msgstr[0]!.trim()), doc).map((parsed, i) => [blockSegments[i]!.context, parsed]),
+  );
   for (const segment of segments) {
     const entry = entries.get(segment.context);
     const translated = entry && entry.msgid === segment.source && entry.msgstr.some((m) => m.trim() !== "");
@@ -112,7 +120,7 @@ export function applyOverlay(
       case "block": {
         const target = cloneOf.get(segment.node!) as { children: PhrasingContent[] } | undefined;
         if (!target) break;
-        const parsed = parseInline(msgstr[0]!, doc);
+        const parsed = parsedBlocks.get(segment.context);
         const children = parsed?.children;
         const problem = children ? compareStructure(target.children, children) : "is not inline Markdown (it must stay a single paragraph)";
         if (problem || !children) {
@@ -151,23 +159,67 @@ function mapClone(original: Root, clone: Root): Map<unknown, Nodes> {
   return map;
 }
 
+/** A translated segment parsed as inline Markdown (sanitised; the raw HTML removed, to report). */
+export interface ParsedInline {
+  children: PhrasingContent[];
+  html: string[];
+}
+
 /**
  * Parse a translated segment as inline Markdown, sanitised like the source (raw HTML removed and
  * returned, so it can be reported); undefined unless it is exactly one paragraph.
  */
-function parseInline(markdown: string, doc: LoadedDocument): { children: PhrasingContent[]; html: string[] } | undefined {
-  // Definitions make `[^label]` parse as footnote references (only the labels this segment cites
-  // and the document defines: a long document has hundreds); the "X " prefix keeps a leading
-  // "1." or "#" from turning the segment into a list or heading.
-  const cited = new Set([...markdown.matchAll(/\[\^([^\]\s]+)\]/g)].map((m) => m[1]!));
-  const definitions = [...cited]
+export function parseInline(markdown: string, doc: LoadedDocument): ParsedInline | undefined {
+  const tree = parseFragment(`X ${markdown}\n\n${definitionsFor([markdown], doc)}\n`);
+  const blocks = tree.children.filter((n) => n.type !== "footnoteDefinition");
+  if (blocks.length !== 1 || blocks[0]!.type !== "paragraph") return undefined;
+  return inlineOf(blocks[0]);
+}
+
+/**
+ * `markdowns.map((m) => parseInline(m, doc))`, in one parse: the segments are parsed as one
+ * document, a blank line apart, each starting on a known line. A segment's result is taken from
+ * that parse only if it came out as one paragraph spanning exactly its own lines; any other (a
+ * segment with a blank line, a code fence or an HTML comment that runs on) is parsed on its own.
+ */
+export function parseInlineAll(markdowns: readonly string[], doc: LoadedDocument): Array<ParsedInline | undefined> {
+  if (markdowns.length < 2) return markdowns.map((m) => parseInline(m, doc));
+  // The definitions go first: a segment that runs on (an unclosed fence) would swallow them.
+  const definitions = definitionsFor(markdowns, doc);
+  const lines: Array<[number, number]> = [];
+  let line = definitions ? definitions.split("\n").length + 2 : 1;
+  const texts = markdowns.map((m) => {
+    const text = `X ${m}`;
+    const count = text.split("\n").length;
+    lines.push([line, line + count - 1]);
+    line += count + 1;
+    return text;
+  });
+  const tree = parseFragment(`${definitions ? `${definitions}\n\n` : ""}${texts.join("\n\n")}\n`);
+  const byStart = new Map<number, Root["children"][number]>();
+  for (const block of tree.children) if (block.type !== "footnoteDefinition" && block.position) byStart.set(block.position.start.line, block);
+  return markdowns.map((m, i) => {
+    const [first, last] = lines[i]!;
+    const block = byStart.get(first);
+    const whole = block?.type === "paragraph" && block.position!.end.line === last && ![...byStart.keys()].some((l) => l > first && l <= last);
+    return whole ? inlineOf(block) : parseInline(m, doc);
+  });
+}
+
+/**
+ * Definitions make `[^label]` parse as footnote references (only the labels the segments cite and
+ * the document defines: a long document has hundreds).
+ */
+function definitionsFor(markdowns: readonly string[], doc: LoadedDocument): string {
+  const cited = new Set(markdowns.flatMap((m) => [...m.matchAll(/\[\^([^\]\s]+)\]/g)].map((x) => x[1]!)));
+  return [...cited]
     .filter((label) => doc.facts.definitions.has(label.toLowerCase()))
     .map((label) => `[^${label}]: x`)
     .join("\n");
-  const tree = parseFragment(`X ${markdown}\n\n${definitions}\n`);
-  const blocks = tree.children.filter((n) => n.type !== "footnoteDefinition");
-  if (blocks.length !== 1 || blocks[0]!.type !== "paragraph") return undefined;
-  const paragraph = blocks[0] as Paragraph;
+}
+
+/** The inline content of a parsed segment (the "X " prefix, which keeps a leading "1." or "#" from making a list or heading, removed). */
+function inlineOf(paragraph: Paragraph): ParsedInline | undefined {
   const first = paragraph.children[0];
   if (first?.type !== "text" || !first.value.startsWith("X ")) return undefined;
   first.value = first.value.slice(2);
