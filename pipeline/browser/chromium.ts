@@ -26,7 +26,13 @@ export async function launchChromium(env: NodeJS.ProcessEnv = process.env): Prom
     });
   }
   const profile = mkdtempSync(path.join(tmpdir(), "letterpress-chromium-"));
-  const removeProfile = () => rmSync(profile, { recursive: true, force: true });
+  const removeProfile = () => {
+    try {
+      rmSync(profile, { recursive: true, force: true });
+    } catch {
+      // a temporary folder left behind is not worth failing a build for
+    }
+  };
   try {
     const browser = await puppeteer.launch({
       executablePath,
