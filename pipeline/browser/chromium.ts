@@ -48,11 +48,12 @@ export async function launchChromium(env: NodeJS.ProcessEnv = process.env): Prom
         "--disable-sync",
         "--disable-default-apps",
         "--font-render-hinting=none",
-        // One renderer per concurrent print page is all a build uses; no spare ones, and the
-        // network service (which only ever sees blocked or locally answered requests) runs in
-        // the browser process instead of a process of its own (memory).
+        // One renderer per concurrent print page is all a build uses: no spare one, none for the
+        // omnibox popups that a headless browser still preloads (~80 MiB), and the network
+        // service (which only ever sees blocked or locally answered requests) runs in the
+        // browser process instead of a process of its own (memory).
         `--renderer-process-limit=${Math.max(2, availableParallelism())}`,
-        "--disable-features=SpareRendererForSitePerProcess",
+        "--disable-features=SpareRendererForSitePerProcess,WebUIOmniboxPopup,WebUIOmniboxAimPopup",
         "--enable-features=NetworkServiceInProcess2",
         "--in-process-gpu",
         // Nothing is rasterised on screen: no software GPU (SwiftShader) either (memory).
