@@ -6,7 +6,7 @@
  */
 import { watch as watchFs, type FSWatcher } from "node:fs";
 import path from "node:path";
-import { loadDocument } from "../load.ts";
+import type { VFile } from "vfile";
 import { translationsDir } from "../i18n/translations.ts";
 import { Builder, type BuildOptions, type BuildResult } from "./build.ts";
 
@@ -32,28 +32,30 @@ export async function watch(options: WatchOptions): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
 
+  // The files the last build read; a build that threw keeps watching those of the one before.
+  let read: readonly VFile[] = [];
   const rebuild = (changed: string[]) => {
     running = running.then(async () => {
       try {
         const result = await builder.build(options);
+        read = result.files;
         options.onBuild({ changed, result });
       } catch (error) {
         options.onBuild({ changed, error });
       }
-      await rewatch();
+      rewatch(read);
     });
   };
 
-  const watchedDirs = async (): Promise<Map<string, Set<string>>> => {
+  /** The document, the data files the last build read (signatories), and the translations. */
+  const watchedDirs = (read: readonly VFile[]): Map<string, Set<string>> => {
     const dirs = new Map<string, Set<string>>();
     const add = (file: string) => {
       const dir = path.dirname(file);
       dirs.set(dir, (dirs.get(dir) ?? new Set()).add(path.basename(file)));
     };
-    const input = path.resolve(options.input);
-    add(input);
-    const { doc } = await loadDocument(input).catch(() => ({ doc: undefined }));
-    if (doc?.meta.signatories) add(path.resolve(path.dirname(input), doc.meta.signatories));
+    add(path.resolve(options.input));
+    for (const file of read) if (file.path && !file.path.endsWith(".po")) add(path.resolve(file.path));
     const translations = translationsDir(options.root);
     dirs.set(translations, dirs.get(translations) ?? new Set(["*"]));
     return dirs;
@@ -62,9 +64,9 @@ export async function watch(options: WatchOptions): Promise<void> {
   // Watch folders, not files: editors save by renaming, which ends a file watch. The set is
   // renewed after each build only if it changed (the document may name another data file).
   let watching = "";
-  const rewatch = async () => {
+  const rewatch = (read: readonly VFile[]) => {
     if (options.signal.aborted) return;
-    const dirs = await watchedDirs();
+    const dirs = watchedDirs(read);
     const key = JSON.stringify([...dirs].map(([d, n]) => [d, [...n].sort()]));
     if (key === watching) return;
     watching = key;
@@ -91,7 +93,7 @@ export async function watch(options: WatchOptions): Promise<void> {
     }
   };
 
-  await rewatch();
+  rewatch([]);
   rebuild([]);
   await new Promise<void>((resolve) => {
     if (options.signal.aborted) resolve();
