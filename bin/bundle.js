@@ -3,10 +3,10 @@
  * TypeScript module by module at every start (tsx) cost about 3 s of CPU per command, the bundle
  * loads in a fraction of that. It lives in node_modules/.cache/letterpress/<key>/, where the key
  * hashes the name, size and time of every file under pipeline/ and the installed packages, so
- * any edit or `npm ci` makes a new bundle (under a second, once) and the old ones are removed.
+ * any edit or `npm ci` makes a new bundle (about two seconds, once) and the old ones are removed.
  *
- * Heavy packages that only some commands need (the browser driver, the DOCX and EPUB libraries)
- * stay outside the bundle and load as usual when a writer asks for them. Files the pipeline reads
+ * The packages are bundled too, in chunks that load only when a writer asks for them (splitting):
+ * `letterpress check` never loads the browser driver or the DOCX and EPUB libraries. Files the pipeline reads
  * next to its modules (`new URL("./print.css", import.meta.url)`) keep working: each module's
  * `import.meta.url` is replaced by its own source location.
  */

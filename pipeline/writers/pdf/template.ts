@@ -1,8 +1,8 @@
 /**
  * The page template: the HTML document the paginator (in-page.js) cuts into pages. The article is
  * the flow of blocks; the notes wait in a store after it (see notes.ts). The edition's direction is
- * set on the article and on every note. Fonts are inlined as data: URLs (only the npm TrueType
- * faces the text needs, see fonts.ts). The running head and the localised "Page X of Y" are
+ * set on the article and on every note. The fonts are the npm faces the text needs, named by URLs
+ * the print page's request handler answers (see fonts.ts). The running head and the localised "Page X of Y" are
  * written on each page by the paginator, from the body's data attributes.
  */
 import { readFile } from "node:fs/promises";

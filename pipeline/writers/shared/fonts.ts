@@ -68,15 +68,17 @@ export function parseFontFaces(css: string, dir: string): FontFace[] {
   return faces;
 }
 
-/** Faces covering each code point, found once per process (a Chinese edition has thousands). */
-const coverage = new Map<number, FontFace[]>();
+/** Faces covering each code point, found once per list of faces (a Chinese edition has thousands). */
+const coverage = new WeakMap<readonly FontFace[], Map<number, FontFace[]>>();
 
-/** Every face (of `allFaces()`) whose unicode-range covers `cp`. */
+/** Every face of `faces` whose unicode-range covers `cp`. */
 export function facesCovering(faces: readonly FontFace[], cp: number): FontFace[] {
-  let found = coverage.get(cp);
+  let byCodePoint = coverage.get(faces);
+  if (!byCodePoint) coverage.set(faces, (byCodePoint = new Map()));
+  let found = byCodePoint.get(cp);
   if (!found) {
     found = faces.filter((face) => face.ranges.some(([lo, hi]) => cp >= lo && cp <= hi));
-    coverage.set(cp, found);
+    byCodePoint.set(cp, found);
   }
   return found;
 }
