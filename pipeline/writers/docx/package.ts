@@ -2,13 +2,14 @@
  * Pack a docx `Document` into bytes that depend only on the publication: docx draws hyperlink
  * relationship ids from `Math.random`, stamps `dcterms:created/modified` with the clock, numbers
  * bookmarks from a counter shared by the whole process and zips with the current time. Here the
- * document is built and packed under a seeded `Math.random`, then the parts are rewritten
- * (dates from the epoch, ids renumbered in order of appearance) and zipped again with fixed
- * entry times (libraries.md §1).
+ * document is built and compiled to its parts under a seeded `Math.random`, then the parts are
+ * rewritten (dates from the epoch, ids renumbered in order of appearance) and zipped with fixed
+ * entry times.
  */
 import { Packer, type Document } from "docx";
-import { strFromU8, strToU8, unzipSync, zipSync, type Zippable } from "fflate";
+import { strFromU8, strToU8 } from "fflate";
 import { mulberry32 } from "../../random.ts";
+import { COMPRESSED, zipEntries } from "../shared/zip.ts";
 
 export interface PackageInfo {
   /** Seconds since the epoch: created/modified dates and zip entry times. */
@@ -21,15 +22,18 @@ export interface PackageInfo {
 export async function packDocument(build: () => Document, info: PackageInfo): Promise<Uint8Array> {
   const original = Math.random;
   Math.random = mulberry32(0x1e77e5);
-  let packed: Buffer;
+  let compiled: Map<string, string | Uint8Array>;
   try {
-    packed = await Packer.toBuffer(build());
+    compiled = compilerOf().compile(build());
   } finally {
     Math.random = original;
   }
-  const parts = unzipSync(new Uint8Array(packed));
+  const parts: Record<string, Uint8Array | string> = Object.fromEntries(compiled);
   const names = Object.keys(parts);
-  const text = (name: string) => strFromU8(parts[name]!);
+  const text = (name: string) => {
+    const part = parts[name]!;
+    return typeof part === "string" ? part : strFromU8(part);
+  };
   const xmlNames = names.filter((n) => /\.(xml|rels)$/.test(n));
 
   // 1. Core properties: dates from the epoch, the language.
@@ -37,7 +41,7 @@ export async function packDocument(build: () => Document, info: PackageInfo): Pr
     const iso = new Date(info.epoch * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
     let core = text("docProps/core.xml").replace(/(<dcterms:(?:created|modified)\b[^>]*>)[^<]*/g, `$1${iso}`);
     if (!core.includes("<dc:language>")) core = core.replace("</cp:coreProperties>", `<dc:language>${escapeXml(info.language)}</dc:language></cp:coreProperties>`);
-    parts["docProps/core.xml"] = strToU8(core);
+    parts["docProps/core.xml"] = core;
   }
 
   // 2. Random relationship ids (rId + 21 nanoid characters) → rIdL1, rIdL2 … in order of appearance.
@@ -62,16 +66,29 @@ export async function packDocument(build: () => Document, info: PackageInfo): Pr
         `${open}${body.replace(/<w:r>(?:<w:rPr>[\s\S]*?<\/w:rPr>)?<w:footnoteRef\/><\/w:r>/g, "")}${close}`,
       );
     }
-    if (xml !== before) parts[name] = strToU8(xml);
+    if (xml !== before) parts[name] = xml;
   }
 
   // 5. Zip again: [Content_Types].xml first, fixed times, no clock.
-  const mtime = zipTime(info.epoch);
-  const entries: Zippable = {};
-  for (const name of ["[Content_Types].xml", ...names.filter((n) => n !== "[Content_Types].xml")]) {
-    if (parts[name]) entries[name] = [parts[name]!, { mtime, level: 9 }];
-  }
-  return zipSync(entries, { mtime, level: 9 });
+  const first = "[Content_Types].xml";
+  return zipEntries(
+    [first, ...names.filter((n) => n !== first)].filter((name) => parts[name]).map((name) => {
+      const data = parts[name]!;
+      return { name, data: typeof data === "string" ? strToU8(data) : data, store: COMPRESSED.test(name) };
+    }),
+    info.epoch,
+  );
+}
+
+/**
+ * docx's compiler: the package's parts (XML text, media bytes) before docx zips them. It is
+ * internal to docx (package.json pins the version); going through `Packer.toBuffer` meant deflating
+ * every part, inflating it again to rewrite it, and deflating it once more.
+ */
+function compilerOf(): { compile(doc: Document): Map<string, string | Uint8Array> } {
+  const compiler = (Packer as unknown as { compiler?: { compile?: unknown } }).compiler;
+  if (typeof compiler?.compile !== "function") throw new Error("docx no longer has Packer.compiler: the DOCX writer is made for docx 9.15 (see package.json)");
+  return compiler as { compile(doc: Document): Map<string, string | Uint8Array> };
 }
 
 /** Parts in reading order, so ids are numbered as a reader meets them. */
@@ -81,16 +98,6 @@ function partRank(name: string): number {
   if (name.startsWith("word/footnotes")) return 2;
   if (name.startsWith("word/_rels/footnotes")) return 3;
   return 4;
-}
-
-/**
- * Zip entry times are MS-DOS local times (1980–2107, 2 s steps). fflate reads the local fields of
- * a Date, so give it one whose local fields are the epoch's UTC fields: the same bytes in every
- * time zone.
- */
-function zipTime(epoch: number): Date {
-  const utc = new Date(Math.max(epoch * 1000, Date.UTC(1980, 0, 1)));
-  return new Date(utc.getUTCFullYear(), utc.getUTCMonth(), utc.getUTCDate(), utc.getUTCHours(), utc.getUTCMinutes(), utc.getUTCSeconds());
 }
 
 function escapeXml(value: string): string {
