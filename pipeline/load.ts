@@ -8,6 +8,7 @@ import type { Root } from "mdast";
 import type { VFile } from "vfile";
 import { check } from "./check/index.ts";
 import { loadSignatories } from "./data/signatories.ts";
+import { keyOf, type Memo } from "./memo.ts";
 import type { Metadata, Signatories } from "./model.ts";
 import { parseMarkdown } from "./parse/markdown.ts";
 import { readText } from "./parse/read.ts";
@@ -40,13 +41,15 @@ export function hasErrors(files: readonly VFile[]): boolean {
   return files.some((f) => f.messages.some((m) => m.fatal === true));
 }
 
-export async function loadDocument(documentPath: string): Promise<LoadResult> {
+/** With `memo` (watch), the Markdown is parsed again only when its text changed. */
+export async function loadDocument(documentPath: string, memo?: Memo): Promise<LoadResult> {
   const absolute = path.resolve(documentPath);
   const file = await readText(absolute);
   const files: VFile[] = [file];
   if (hasErrors(files)) return { doc: undefined, files };
 
-  const { tree, frontMatter } = parseMarkdown(file);
+  // The tree is changed below (references, sanitising, images): a kept parse is copied.
+  const { tree, frontMatter } = memo ? memo.run("parse", keyOf(absolute, String(file.value)), file, () => parseMarkdown(file), (parsed) => structuredClone(parsed)) : parseMarkdown(file);
   let signatories: Signatories | undefined;
   if (frontMatter?.signatories) {
     const loaded = await loadSignatories(absolute, frontMatter.signatories);

@@ -2,6 +2,7 @@
 import { appendFile, cp, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { Builder, type BuildResult } from "../pipeline/build/build.ts";
 import { watch, type WatchEvent } from "../pipeline/build/watch.ts";
 import { cli, letterCopy, ROOT } from "./helpers.ts";
 
@@ -63,6 +64,57 @@ describe("watch", () => {
       await running;
     }
   }, 180_000);
+});
+
+describe("a builder between builds", () => {
+  it("keeps the parse and the overlays while their inputs are unchanged, reporting their diagnostics again", async () => {
+    const dir = await letterCopy();
+    await cp(path.join(ROOT, "translations"), path.join(dir, "translations"), { recursive: true });
+    await writeFile(path.join(dir, "package.json"), "{}");
+    const po = path.join(dir, "translations/fr/open-letter.po");
+    // A fuzzy entry: a warning on the French PO file, at the entry's line.
+    await writeFile(po, (await readFile(po, "utf8")).replace('msgctxt "body/p1"', '#, fuzzy\nmsgctxt "body/p1"'));
+    const builder = new Builder();
+    const options = { input: path.join(dir, "source/open-letter.md"), outDir: path.join(dir, "dist"), root: dir, formats: ["html"] as const };
+    const fuzzy = (result: BuildResult) =>
+      result.files
+        .filter((f) => f.path === po)
+        .flatMap((f) => f.messages)
+        .filter((m) => m.ruleId === "translation-fuzzy")
+        .map((m) => `${m.line}:${m.column} ${m.reason}`);
+    const html = (lang: string) => readFile(path.join(dir, "dist", lang, "open-letter.html"), "utf8");
+    try {
+      const first = await builder.build(options);
+      expect(first.ok).toBe(true);
+      expect(fuzzy(first)).toHaveLength(1);
+
+      // Only the signatories change: the same warning, once, and the new name in every edition.
+      await appendFile(path.join(dir, "source/signatories.yaml"), "  - name: Kept Overlay Test\n    family: Test\n");
+      const second = await builder.build(options);
+      expect(second.ok).toBe(true);
+      expect(fuzzy(second)).toEqual(fuzzy(first));
+      for (const lang of ["en", "fr", "zh"]) expect(await html(lang)).toContain("Kept Overlay Test");
+      // The fuzzy entry still falls back to English.
+      expect(await html("fr")).toContain('<span lang="en" dir="auto">Excellencies,</span>');
+
+      // The document changes: parsed and overlaid again (the French entry no longer matches it).
+      const md = path.join(dir, "source/open-letter.md");
+      await writeFile(md, (await readFile(md, "utf8")).replace(/^Excellencies,$/m, "Dear Excellencies,"));
+      const third = await builder.build(options);
+      expect(third.ok).toBe(true);
+      expect(await html("en")).toContain("Dear Excellencies,");
+      expect(fuzzy(third)).toEqual([]);
+      expect(third.files.find((f) => f.path === po)?.messages.some((m) => m.ruleId === "translation-untranslated" && /body\/p1/.test(m.reason))).toBe(true);
+
+      // The PO file changes: that language is overlaid again.
+      await writeFile(po, (await readFile(po, "utf8")).replace('msgid "Excellencies,"\nmsgstr "Excellences,"', 'msgid "Dear Excellencies,"\nmsgstr "Chères Excellences,"').replace("#, fuzzy\n", ""));
+      const fourth = await builder.build(options);
+      expect(await html("fr")).toContain("Chères Excellences,");
+      expect(fourth.files.find((f) => f.path === po)?.messages.filter((m) => /body\/p1/.test(m.reason))).toEqual([]);
+    } finally {
+      await builder.dispose();
+    }
+  }, 120_000);
 });
 
 describe("manifest", () => {

@@ -10,6 +10,7 @@ import { hasErrors } from "../load.ts";
 import { FORMATS, type Format, type Output, type Publication } from "../model.ts";
 import { writers } from "../writers/index.ts";
 import { renderIndexPage, type IndexEntry } from "../writers/html/index-page.ts";
+import { Memo } from "../memo.ts";
 import { prepareEditions } from "./editions.ts";
 import { Staging } from "./output.ts";
 import { ResourcePool } from "./resources.ts";
@@ -72,8 +73,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
 }
 
 /**
- * A builder keeps what is worth keeping between builds (`letterpress watch`): the warm browser and
- * the outputs of editions whose inputs did not change, reused by content hash.
+ * A builder keeps what is worth keeping between builds (`letterpress watch`): the warm browser,
+ * the parse of the document and the overlays of translations while they do not change, and the outputs of editions whose inputs did
+ * not change, reused by content hash.
  */
 export class Builder {
   readonly resources = new ResourcePool();
@@ -83,6 +85,8 @@ export class Builder {
    * version of each output, not all of them).
    */
   private readonly cache = new Map<string, { hash: string; output: Output }>();
+  /** The document's parse and each language's overlay, kept while their inputs do not change. */
+  private readonly memo = new Memo();
 
   async dispose(): Promise<void> {
     await this.resources.dispose();
@@ -93,7 +97,7 @@ export class Builder {
     // The browser is spawned first and comes up while the sources are parsed (a failure to start
     // surfaces in the writer).
     await Promise.all(options.formats.map((format) => writers[format].prepare?.(this.resources).catch(() => undefined)));
-    const prepared = await prepareEditions(options);
+    const prepared = await prepareEditions(options, this.memo);
     if (!prepared.ok) return { ok: false, files: prepared.files, outputs: [], ms: performance.now() - started };
     const { doc, files, available, publications, fileOf: editionFiles, epoch, hashOf: editionHash, inputHash: common, coverage } = prepared.editions;
     const langs = publications.map((p) => p.lang);
@@ -125,8 +129,8 @@ export class Builder {
         }
         const relative = path.posix.join(pub.lang, output.path);
         const bytes = await staging.write(relative, output.data);
-        outputs.push({ path: relative, bytes, lang: pub.lang, format, sha256: sha256(output.data) });
-        options.onProgress?.({ lang: pub.lang, format, path: relative, bytes, ms: performance.now() - t0 });
+        outputs.push({ path: relative, bytes: bytes.byteLength, lang: pub.lang, format, sha256: sha256(bytes) });
+        options.onProgress?.({ lang: pub.lang, format, path: relative, bytes: bytes.byteLength, ms: performance.now() - t0 });
       };
       await Promise.all([runLimited(offloaded, cores, run), runLimited(inProcess, 1, run)]);
       if (hasErrors(files)) {
@@ -139,10 +143,14 @@ export class Builder {
         files: outputs.filter((o) => o.lang === pub.lang).map((o) => ({ path: o.path, bytes: o.bytes, format: o.format! })),
       }));
       const index = await renderIndexPage(entries, staging.dir);
-      outputs.push({ path: "index.html", bytes: await staging.write("index.html", index), sha256: sha256(index) });
+      const add = async (relative: string, text: string) => {
+        const bytes = await staging.write(relative, text);
+        outputs.push({ path: relative, bytes: bytes.byteLength, sha256: sha256(bytes) });
+      };
+      await add("index.html", index);
       const changes = signatoryChanges(previous, doc.signatories);
       const report = renderChangeReport(changes, doc.meta.title);
-      outputs.push({ path: CHANGES_FILE, bytes: await staging.write(CHANGES_FILE, report), sha256: sha256(report) });
+      await add(CHANGES_FILE, report);
       const manifest = await createManifest({
         doc,
         dir: staging.dir,
@@ -151,8 +159,9 @@ export class Builder {
         languages: available,
         coverage,
         changes,
+        known: new Map(outputs.map((o) => [o.path, o])),
       });
-      outputs.push({ path: MANIFEST_FILE, bytes: await staging.write(MANIFEST_FILE, manifest), sha256: sha256(manifest) });
+      await add(MANIFEST_FILE, manifest);
       await staging.commit();
     } catch (error) {
       await staging.abort();
@@ -162,7 +171,7 @@ export class Builder {
   }
 }
 
-function sha256(data: Uint8Array | string): string {
+function sha256(data: Uint8Array): string {
   return createHash("sha256").update(data).digest("hex");
 }
 

@@ -10,6 +10,7 @@ import { ConfigError } from "../errors.ts";
 import { loadEditions, translationLanguages } from "../i18n/translations.ts";
 import type { TranslationStats } from "../i18n/overlay.ts";
 import { hasErrors, loadDocument, type LoadedDocument } from "../load.ts";
+import type { Memo } from "../memo.ts";
 import type { Publication } from "../model.ts";
 import { createPublication } from "../transform/publication.ts";
 import { resolveEpoch } from "./epoch.ts";
@@ -45,9 +46,9 @@ export function availableLanguages(sourceLang: string, translationLangs: readonl
   return [sourceLang, ...translationLangs.filter((l) => l !== sourceLang).sort()];
 }
 
-/** Returns the prepared editions, or only the files when there are errors. */
-export async function prepareEditions(request: EditionRequest): Promise<{ ok: true; editions: PreparedEditions } | { ok: false; files: VFile[] }> {
-  const { doc, files } = await loadDocument(request.input);
+/** Returns the prepared editions, or only the files when there are errors. `memo` keeps parses and overlays between builds. */
+export async function prepareEditions(request: EditionRequest, memo?: Memo): Promise<{ ok: true; editions: PreparedEditions } | { ok: false; files: VFile[] }> {
+  const { doc, files } = await loadDocument(request.input, memo);
   if (!doc || hasErrors(files)) return { ok: false, files };
 
   const available = availableLanguages(doc.meta.lang, await translationLanguages(request.root, doc.slug));
@@ -60,7 +61,7 @@ export async function prepareEditions(request: EditionRequest): Promise<{ ok: tr
     }
   }
   const epoch = resolveEpoch(doc.path, request.env);
-  const translated = await loadEditions(doc, request.root, langs.filter((l) => l !== doc.meta.lang), { strict: request.strict ?? false });
+  const translated = await loadEditions(doc, request.root, langs.filter((l) => l !== doc.meta.lang), { strict: request.strict ?? false }, memo);
   files.push(...translated.map((t) => t.file));
   if (hasErrors(files)) return { ok: false, files };
 

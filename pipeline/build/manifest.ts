@@ -90,6 +90,8 @@ export async function createManifest(input: {
   languages: string[];
   coverage: Manifest["coverage"];
   changes: SignatoryChanges;
+  /** Files of the folder whose size and hash the build knows already (not read again). */
+  known?: ReadonlyMap<string, { bytes: number; sha256: string }>;
 }): Promise<string> {
   const files: Manifest["files"] = [];
   const walk = async (relative: string) => {
@@ -97,6 +99,11 @@ export async function createManifest(input: {
       const rel = relative ? `${relative}/${entry.name}` : entry.name;
       if (entry.isDirectory()) await walk(rel);
       else if (rel !== MANIFEST_FILE) {
+        const known = input.known?.get(rel);
+        if (known) {
+          files.push({ path: rel, bytes: known.bytes, sha256: known.sha256 });
+          continue;
+        }
         const data = await readFile(path.join(input.dir, rel));
         files.push({ path: rel, bytes: data.byteLength, sha256: createHash("sha256").update(data).digest("hex") });
       }

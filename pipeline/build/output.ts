@@ -31,11 +31,13 @@ export class Staging {
     return new Staging(absolute, dir);
   }
 
-  async write(relative: string, data: Uint8Array | string): Promise<number> {
+  /** Write a file (text as UTF-8); returns the bytes written. */
+  async write(relative: string, data: Uint8Array | string): Promise<Uint8Array> {
     const file = path.join(this.dir, relative);
+    const bytes = typeof data === "string" ? Buffer.from(data) : data;
     await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, data);
-    return typeof data === "string" ? Buffer.byteLength(data) : data.byteLength;
+    await writeFile(file, bytes);
+    return bytes;
   }
 
   /** Swap the staged outputs in place of the target. */

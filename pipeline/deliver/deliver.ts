@@ -129,7 +129,7 @@ async function deliverWith(options: DeliverOptions, pdf: Writer, resources: Reso
           const data = fresh[i] ? rendered[k++]!.data : previous.get(mission.code)!.data;
           if (!fresh[i]) reused++;
           const relative = path.posix.join(lang, `${doc.slug}-${mission.code}.pdf`);
-          const bytes = await staging.write(relative, data);
+          const bytes = (await staging.write(relative, data)).byteLength;
           copies.push({ code: mission.code, state: stateName(mission.code, "en"), lang, path: relative, bytes, sha256: createHash("sha256").update(data).digest("hex"), inputs: inputs[i]! });
           options.onProgress?.({ code: mission.code, lang, path: relative, bytes, done: copies.length, total: missions.length });
         }

@@ -9,6 +9,7 @@ import path from "node:path";
 import type { VFile } from "vfile";
 import { ConfigError } from "../errors.ts";
 import type { LoadedDocument } from "../load.ts";
+import { keyOf, type Memo } from "../memo.ts";
 import { readText } from "../parse/read.ts";
 import { resolveEpoch } from "../build/epoch.ts";
 import { PLURAL_FORMS } from "./labels.ts";
@@ -77,15 +78,30 @@ export interface LoadedEdition {
   overlay: Overlay | undefined;
 }
 
-/** Load every translation and overlay it on the canonical document. */
-export async function loadEditions(doc: LoadedDocument, root: string, langs: readonly string[], options: OverlayOptions = {}): Promise<LoadedEdition[]> {
+/**
+ * Load every translation and overlay it on the canonical document. With `memo` (watch), a language
+ * whose PO file, document and options did not change keeps its overlay (a signatory edit changes
+ * none of them).
+ */
+export async function loadEditions(
+  doc: LoadedDocument,
+  root: string,
+  langs: readonly string[],
+  options: OverlayOptions = {},
+  memo?: Memo,
+): Promise<LoadedEdition[]> {
   if (langs.length === 0) return [];
-  const segments = extractSegments(doc);
+  let segments: Segment[] | undefined;
+  // What every overlay depends on besides its PO file: the canonical tree (with embedded images),
+  // the document's text (front matter) and the options.
+  const common = memo && keyOf(String(doc.file.value), JSON.stringify(doc.tree), options.strict ? "strict" : "");
   return Promise.all(
     langs.map(async (lang) => {
       const t = await loadTranslation(root, doc.slug, lang);
       if (!t.po || t.file.messages.some((m) => m.fatal)) return { lang, file: t.file, overlay: undefined };
-      return { lang, file: t.file, overlay: applyOverlay(doc, segments, t.po, lang, t.file, options) };
+      const po = t.po;
+      const overlay = () => applyOverlay(doc, (segments ??= extractSegments(doc)), po, lang, t.file, options);
+      return { lang, file: t.file, overlay: memo && common ? memo.run(`overlay ${lang}`, keyOf(common, String(t.file.value)), t.file, overlay) : overlay() };
     }),
   );
 }
