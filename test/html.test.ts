@@ -10,7 +10,8 @@ import { promisify } from "node:util";
 import type { Browser } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium, sandboxPage } from "../pipeline/browser/chromium.ts";
-import { cli, LETTER, tempDir } from "./helpers.ts";
+import { FONT_RULES_MARK } from "../pipeline/writers/shared/fonts.ts";
+import { cli, LETTER, project, tempDir } from "./helpers.ts";
 
 const require = createRequire(import.meta.url);
 const run = promisify(execFile);
@@ -121,4 +122,36 @@ describe("HTML edition (en)", () => {
     const messages = JSON.parse(result.stderr || '{"messages":[]}').messages;
     expect(messages.map((m: { message: string; lastLine: number }) => `${m.lastLine}: ${m.message}`)).toEqual([]);
   }, 60_000);
+});
+
+describe("HTML edition: inlined fonts", () => {
+  it("puts the font rules in the style sheet, also when the text contains the mark that places them", async () => {
+    const literal = FONT_RULES_MARK.replace(/[*<]/g, "\\$&"); // as Markdown text, not emphasis and HTML
+    const dir = await project({ "doc.md": `---\nlang: en\ntitle: "Title ${FONT_RULES_MARK}"\n---\n\n# Heading ${literal}\n\nText ${literal} 中文.\n` });
+    const result = await cli(["build", path.join(dir, "doc.md"), "--out", path.join(dir, "dist"), "--format", "html", "--quiet"]);
+    expect(result.code, result.stderr).toBe(0);
+    const file = path.join(dir, "dist/en/doc.html");
+    const html = await readFile(file, "utf8");
+    expect(html.split(FONT_RULES_MARK)).toHaveLength(1); // spliced once, in the style sheet, and never left in
+    const { page, blocked } = await open(file);
+    try {
+      const facts = await page.evaluate(async () => {
+        await document.fonts.ready;
+        const faces = [...document.fonts];
+        return {
+          heading: document.querySelector("h1")?.textContent,
+          title: document.title,
+          faces: faces.length,
+          loaded: faces.filter((f) => f.status === "loaded").map((f) => f.family),
+        };
+      });
+      expect(facts.heading).toBe(`Heading ${FONT_RULES_MARK}`);
+      expect(facts.title).toBe(`Title ${FONT_RULES_MARK}`);
+      expect(facts.faces).toBeGreaterThan(2);
+      expect(facts.loaded).toEqual(expect.arrayContaining(["Noto Serif", "Noto Serif SC"]));
+      expect(blocked).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
 });

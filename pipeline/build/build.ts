@@ -143,7 +143,7 @@ export class Builder {
         files: outputs.filter((o) => o.lang === pub.lang).map((o) => ({ path: o.path, bytes: o.bytes, format: o.format! })),
       }));
       const index = await renderIndexPage(entries, staging.dir);
-      const add = async (relative: string, text: string) => {
+      const add = async (relative: string, text: string | Uint8Array) => {
         const bytes = await staging.write(relative, text);
         outputs.push({ path: relative, bytes: bytes.byteLength, sha256: sha256(bytes) });
       };

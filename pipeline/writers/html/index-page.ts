@@ -8,7 +8,7 @@ import { toHtml } from "hast-util-to-html";
 import { h } from "hastscript";
 import { autonym, directionOf, Labels } from "../../i18n/labels.ts";
 import type { Format, Publication } from "../../model.ts";
-import { FONT_STACK, inlineFontFaceCss } from "../shared/fonts.ts";
+import { FONT_STACK, htmlWithInlineFonts } from "../shared/fonts.ts";
 
 export interface IndexEntry {
   pub: Publication;
@@ -17,7 +17,7 @@ export interface IndexEntry {
 
 const KIND: Record<string, string> = { html: "HTML", pdf: "PDF", docx: "Word (DOCX)", epub: "EPUB" };
 
-export async function renderIndexPage(entries: readonly IndexEntry[], dir: string): Promise<string> {
+export async function renderIndexPage(entries: readonly IndexEntry[], dir: string): Promise<Uint8Array> {
   const byLang = new Map(entries.map((e) => [e.pub.lang, e.pub]));
   const langs = (await readdir(dir, { withFileTypes: true }))
     .filter((d) => d.isDirectory() && /^[a-z]{2,3}(-[A-Za-z0-9]+)*$/.test(d.name))
@@ -48,23 +48,23 @@ export async function renderIndexPage(entries: readonly IndexEntry[], dir: strin
     }),
   );
   const text = JSON.stringify(langs.map(autonym)) + title + entries.map((e) => e.pub.meta.title).join("");
-  const css = `${await inlineFontFaceCss(text)}
+  const css = `
 html{font-family:${FONT_STACK};line-height:1.6;color:#1a1a1a;background:#fff}
 body{margin:0}main{max-width:42rem;margin-inline:auto;padding:1rem 1.25rem 2rem}
 h1{font-size:1.6rem;line-height:1.25}h2{font-size:1.2rem;margin-block:1.5rem .25rem}
 a{color:#0b4f8a}ul{padding-inline-start:1.25rem}`;
-  const tree = h("html", { lang: "en", dir: "ltr" }, [
+  const tree = (fontRules: string) => h("html", { lang: "en", dir: "ltr" }, [
     h("head", [
       h("meta", { charSet: "utf-8" }),
       h("meta", { name: "viewport", content: "width=device-width, initial-scale=1" }),
       h("title", `${labels.get("editions")}: ${title}`),
-      h("style", css),
+      h("style", fontRules + css),
     ]),
     h("body", [
       h("main", [h("h1", title), h("p", `${labels.get("editions")}: ${langs.length}`), ...sections]),
     ]),
   ]);
-  return `<!DOCTYPE html>\n${toHtml(tree)}\n`;
+  return htmlWithInlineFonts(text, (fontRules) => `<!DOCTYPE html>\n${toHtml(tree(fontRules))}\n`);
 }
 
 function mime(ext: string): string {

@@ -8,7 +8,7 @@ import type { Element, ElementContent } from "hast";
 import { toHtml } from "hast-util-to-html";
 import { h } from "hastscript";
 import type { Publication, Writer } from "../../model.ts";
-import { FONT_STACK, inlineFontFaceCss } from "../shared/fonts.ts";
+import { FONT_STACK, htmlWithInlineFonts } from "../shared/fonts.ts";
 import { appendToLastParagraph, backLinks, renderBody, type NoteStrategy } from "../shared/hast.ts";
 import { visibleText } from "../shared/text.ts";
 import { formatDate } from "../../i18n/labels.ts";
@@ -53,7 +53,7 @@ export function editionHref(pub: Publication, lang: string, extension = "html"):
   return `../${lang}/${pub.slug}.${extension}`;
 }
 
-export async function renderHtmlPage(pub: Publication, options: { extraCss?: string } = {}): Promise<string> {
+export async function renderHtmlPage(pub: Publication, options: { extraCss?: string } = {}): Promise<Uint8Array> {
   const { body, notes } = renderBody(pub, htmlNotes);
   const labels = pub.labels;
   const others = pub.editions.filter((e) => e.lang !== pub.lang);
@@ -101,8 +101,8 @@ export async function renderHtmlPage(pub: Publication, options: { extraCss?: str
   ];
 
   const text = visibleText(bodyChildren) + pub.meta.title;
-  const css = `${await inlineFontFaceCss(text)}\n:root{--font-stack:${FONT_STACK}}\n${await stylesheet}${options.extraCss ?? ""}`;
-  const head: Element[] = [
+  const css = `\n:root{--font-stack:${FONT_STACK}}\n${await stylesheet}${options.extraCss ?? ""}`;
+  const head = (fontRules: string): Element[] => [
     h("meta", { charSet: "utf-8" }),
     h("meta", { name: "viewport", content: "width=device-width, initial-scale=1" }),
     h("title", pub.meta.title),
@@ -111,10 +111,9 @@ export async function renderHtmlPage(pub: Publication, options: { extraCss?: str
     ...(pub.meta.keywords.length ? [h("meta", { name: "keywords", content: pub.meta.keywords.join(", ") })] : []),
     h("meta", { name: "generator", content: "Letterpress" }),
     ...others.map((e) => h("link", { rel: "alternate", hreflang: e.lang, href: editionHref(pub, e.lang) })),
-    h("style", css),
+    h("style", fontRules + css),
   ];
-  const tree = h("html", { lang: pub.lang, dir: pub.dir }, [h("head", head), h("body", bodyChildren)]);
-  return `<!DOCTYPE html>\n${toHtml(tree)}\n`;
+  return htmlWithInlineFonts(text, (fontRules) => `<!DOCTYPE html>\n${toHtml(h("html", { lang: pub.lang, dir: pub.dir }, [h("head", head(fontRules)), h("body", bodyChildren)]))}\n`);
 }
 
 export const htmlWriter: Writer = {

@@ -115,8 +115,7 @@ export async function facesInOrder(text: string, order: readonly string[]): Prom
 const fileCache = new Map<string, Promise<string>>();
 
 /** `@font-face` rules with the font data inlined as data: URLs (for self-contained HTML). */
-export async function inlineFontFaceCss(text: string): Promise<string> {
-  const faces = await facesFor(text);
+async function rulesOf(faces: readonly FontFace[]): Promise<string> {
   const rules = await Promise.all(
     faces.map(async (face) => {
       let data = fileCache.get(face.file);
@@ -128,6 +127,36 @@ export async function inlineFontFaceCss(text: string): Promise<string> {
     }),
   );
   return rules.join("\n");
+}
+
+/**
+ * Where `htmlWithInlineFonts` puts the rules. The `<` is escaped everywhere the serialiser writes
+ * text or attributes, so the mark can only be the one in the style sheet.
+ */
+export const FONT_RULES_MARK = "/*<letterpress-font-rules>*/";
+
+/** Inlined rules as UTF-8, by list of faces (a watch session rebuilds the same pages). */
+const ruleBytes = new Map<string, Promise<Uint8Array>>();
+
+/**
+ * A self-contained HTML page as UTF-8: `render` makes the page with `FONT_RULES_MARK` in its style
+ * sheet, and the `@font-face` rules for `text` (megabytes of base64 for Chinese) are spliced in as
+ * bytes encoded once. Passed through the HTML serialiser, they were copied at every level of the
+ * tree, as two bytes a character in any page with text outside Latin-1.
+ */
+export async function htmlWithInlineFonts(text: string, render: (mark: string) => string): Promise<Uint8Array> {
+  const faces = await facesFor(text);
+  const key = faces.map((face) => face.file).join("\n");
+  let rules = ruleBytes.get(key);
+  if (!rules) {
+    if (ruleBytes.size >= 32) ruleBytes.delete(ruleBytes.keys().next().value!);
+    rules = rulesOf(faces).then((css) => Buffer.from(css));
+    ruleBytes.set(key, rules);
+  }
+  const html = render(FONT_RULES_MARK);
+  const at = html.indexOf(FONT_RULES_MARK);
+  if (at < 0) throw new Error("htmlWithInlineFonts: the page has no place for the font rules");
+  return Buffer.concat([Buffer.from(html.slice(0, at)), await rules, Buffer.from(html.slice(at + FONT_RULES_MARK.length))]);
 }
 
 export function fontFaceRule(face: FontFace, url: string): string {
