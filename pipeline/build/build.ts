@@ -85,6 +85,8 @@ export class Builder {
    * version of each output, not all of them).
    */
   private readonly cache = new Map<string, { hash: string; output: Output }>();
+  /** How long each output took to make last time (ms), to start the longest first. */
+  private readonly took = new Map<string, number>();
   /** The document's parse and each language's overlay, kept while their inputs do not change. */
   private readonly memo = new Memo();
 
@@ -111,7 +113,10 @@ export class Builder {
       const tasks = publications.flatMap((pub) => options.formats.map((format) => ({ pub, format })));
       // Outputs rendered in the browser run one per core, alongside the formats written in this
       // process, one at a time (they share its single thread).
-      const offloaded = tasks.filter((t) => writers[t.format].offloaded);
+      // The longest first, by what each took last time (Arabic shaping makes its PDF the slowest),
+      // so the build does not end waiting on one long output while a core is idle.
+      const previousMs = (t: (typeof tasks)[number]) => this.took.get(`${t.format}\0${t.pub.lang}`) ?? Infinity;
+      const offloaded = tasks.filter((t) => writers[t.format].offloaded).sort((a, b) => previousMs(b) - previousMs(a));
       const inProcess = tasks.filter((t) => !writers[t.format].offloaded);
       const cores = Math.max(1, availableParallelism());
       const run = async ({ pub, format }: (typeof tasks)[number]) => {
@@ -126,6 +131,7 @@ export class Builder {
         } else {
           output = await writers[format].write(pub, { root: options.root, resources: this.resources, file: editionFiles.get(pub.lang)! });
           this.cache.set(key, { hash, output });
+          this.took.set(key, performance.now() - t0);
         }
         const relative = path.posix.join(pub.lang, output.path);
         const bytes = await staging.write(relative, output.data);

@@ -14,7 +14,13 @@ import type { Browser, Page } from "puppeteer-core";
 import { type BlockedRequest, sandboxPage } from "../../browser/chromium.ts";
 import { fontFile } from "./fonts.ts";
 
-const inPageSource = readFile(new URL("./in-page.js", import.meta.url), "utf8");
+/**
+ * The paginator and its call, evaluated as one expression: each evaluation is a round trip to the
+ * page, which waits whenever this process is busy with another output.
+ */
+const paginateScript = readFile(new URL("./in-page.js", import.meta.url), "utf8").then(
+  (source) => `${source}\n;Promise.all([...document.fonts].map((face) => face.load())).then(() => window.__letterpressPaginate());`,
+);
 
 /** A piece of a paragraph that a page break divides. */
 export interface SplitPiece {
@@ -72,17 +78,13 @@ interface PrintPage {
 
 const idle = new WeakMap<Browser, PrintPage[]>();
 
-/** Browsers whose first tab, the blank one Chromium opens at start, is already a print page. */
-const firstTabTaken = new WeakSet<Browser>();
-
-/** A tab for printing: the browser's own blank first tab if still unused (a new one costs ~0.15 s). */
+/**
+ * A tab for printing, opened in the background. A tab in front draws frames for a screen nobody
+ * sees after every change the paginator makes: a background one does not, and its PDF costs 15 %
+ * less CPU (210 against 250 ms for the letter in English).
+ */
 async function openTab(browser: Browser): Promise<Page> {
-  if (!firstTabTaken.has(browser)) {
-    firstTabTaken.add(browser);
-    const blank = (await browser.pages()).find((page) => page.url() === "about:blank");
-    if (blank) return blank;
-  }
-  return browser.newPage();
+  return browser.newPage({ background: true });
 }
 
 async function acquire(browser: Browser): Promise<PrintPage> {
@@ -118,13 +120,9 @@ export async function paginate(browser: Browser, html: string, copies: readonly 
   let ok = false;
   try {
     await page.setContent(html, { waitUntil: "load", timeout: 60_000 });
-    // Nothing is laid out before pagination (print.css), so load every face now: the paginator
-    // must measure with the real fonts.
-    await page.evaluate(() => Promise.all([...document.fonts].map((face) => face.load())).then(() => undefined));
-    await page.evaluate(await inPageSource);
-    const report = await page.evaluate(() =>
-      (window as unknown as { __letterpressPaginate(): PaginationReport }).__letterpressPaginate(),
-    );
+    // One round trip: define the paginator, load every face (nothing is laid out before
+    // pagination, print.css, and the paginator must measure with the real fonts), paginate.
+    const report = (await page.evaluate(await paginateScript)) as PaginationReport;
     const print = () => page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: true, outline: true, timeout: 0 });
     const pdf = await print();
     const printedCopies: Array<Uint8Array | undefined> = [];
