@@ -12,6 +12,7 @@ import { writers } from "../writers/index.ts";
 import { renderIndexPage, type IndexEntry } from "../writers/html/index-page.ts";
 import { Memo } from "../memo.ts";
 import { prepareEditions } from "./editions.ts";
+import { gitCommit } from "./epoch.ts";
 import { Staging } from "./output.ts";
 import { ResourcePool } from "./resources.ts";
 import { CHANGES_FILE, createManifest, MANIFEST_FILE, readManifest, renderChangeReport, signatoryChanges } from "./manifest.ts";
@@ -99,6 +100,8 @@ export class Builder {
     // The browser is spawned first and comes up while the sources are parsed (a failure to start
     // surfaces in the writer).
     await Promise.all(options.formats.map((format) => writers[format].prepare?.(this.resources).catch(() => undefined)));
+    // For the record (manifest.json): git answers while the build runs.
+    const commit = gitCommit(path.dirname(path.resolve(options.input)));
     const prepared = await prepareEditions(options, this.memo);
     if (!prepared.ok) return { ok: false, files: prepared.files, outputs: [], ms: performance.now() - started };
     const { doc, files, available, publications, fileOf: editionFiles, epoch, hashOf: editionHash, inputHash: common, coverage } = prepared.editions;
@@ -166,6 +169,7 @@ export class Builder {
         coverage,
         changes,
         known: new Map(outputs.map((o) => [o.path, o])),
+        commit,
       });
       await add(MANIFEST_FILE, manifest);
       await staging.commit();

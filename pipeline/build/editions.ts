@@ -48,6 +48,9 @@ export function availableLanguages(sourceLang: string, translationLangs: readonl
 
 /** Returns the prepared editions, or only the files when there are errors. `memo` keeps parses and overlays between builds. */
 export async function prepareEditions(request: EditionRequest, memo?: Memo): Promise<{ ok: true; editions: PreparedEditions } | { ok: false; files: VFile[] }> {
+  // Git answers while the document is read and parsed.
+  const epochOf = resolveEpoch(path.resolve(request.input), request.env);
+  epochOf.catch(() => undefined);
   const { doc, files } = await loadDocument(request.input, memo);
   if (!doc || hasErrors(files)) return { ok: false, files };
 
@@ -60,7 +63,7 @@ export async function prepareEditions(request: EditionRequest, memo?: Memo): Pro
       });
     }
   }
-  const epoch = resolveEpoch(doc.path, request.env);
+  const epoch = await epochOf;
   const translated = await loadEditions(doc, request.root, langs.filter((l) => l !== doc.meta.lang), { strict: request.strict ?? false }, memo);
   files.push(...translated.map((t) => t.file));
   if (hasErrors(files)) return { ok: false, files };

@@ -1,26 +1,36 @@
-import { execFileSync } from "node:child_process";
-import { statSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { stat } from "node:fs/promises";
 import path from "node:path";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
 
 /**
  * The time every output is stamped with: SOURCE_DATE_EPOCH when set (reproducible builds), else
- * the last commit that touched the document, else its modification time.
+ * the last commit that touched the document, else its modification time. Git runs in its own
+ * process while the caller goes on (a build starts this before it parses the document).
  */
-export function resolveEpoch(documentPath: string, env: NodeJS.ProcessEnv = process.env): number {
+export async function resolveEpoch(documentPath: string, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const fromEnv = env.SOURCE_DATE_EPOCH;
   if (fromEnv !== undefined && fromEnv !== "") {
     const n = Number(fromEnv);
     if (Number.isInteger(n) && n >= 0) return n;
   }
   try {
-    const out = execFileSync("git", ["log", "-1", "--format=%ct", "--", path.basename(documentPath)], {
-      cwd: path.dirname(documentPath),
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "ignore"],
-    }).trim();
-    if (/^\d+$/.test(out)) return Number(out);
+    const { stdout } = await run("git", ["log", "-1", "--format=%ct", "--", path.basename(documentPath)], { cwd: path.dirname(documentPath), encoding: "utf8" });
+    if (/^\d+$/.test(stdout.trim())) return Number(stdout.trim());
   } catch {
     // not a git checkout
   }
-  return Math.floor(statSync(documentPath).mtimeMs / 1000);
+  return Math.floor((await stat(documentPath)).mtimeMs / 1000);
+}
+
+/** The commit checked out in `dir`, if it is in a git checkout. */
+export async function gitCommit(dir: string): Promise<string | undefined> {
+  try {
+    const { stdout } = await run("git", ["rev-parse", "HEAD"], { cwd: dir, encoding: "utf8" });
+    return /^[0-9a-f]{40}$/.test(stdout.trim()) ? stdout.trim() : undefined;
+  } catch {
+    return undefined;
+  }
 }

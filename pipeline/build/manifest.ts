@@ -4,7 +4,6 @@
  * `dist/signatories-changes.md`, who was added or removed since the previous build.
  */
 import { createHash } from "node:crypto";
-import { execFileSync } from "node:child_process";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import type { TranslationStats } from "../i18n/overlay.ts";
@@ -73,15 +72,6 @@ export function renderChangeReport(changes: SignatoryChanges, title: string): st
   return `${lines.join("\n").trimEnd()}\n`;
 }
 
-function gitCommit(dir: string): string | undefined {
-  try {
-    const commit = execFileSync("git", ["rev-parse", "HEAD"], { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
-    return /^[0-9a-f]{40}$/.test(commit) ? commit : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export async function createManifest(input: {
   doc: LoadedDocument;
   dir: string;
@@ -90,6 +80,8 @@ export async function createManifest(input: {
   languages: string[];
   coverage: Manifest["coverage"];
   changes: SignatoryChanges;
+  /** The checked-out commit (started by the caller, see `gitCommit`). */
+  commit: Promise<string | undefined>;
   /** Files of the folder whose size and hash the build knows already (not read again). */
   known?: ReadonlyMap<string, { bytes: number; sha256: string }>;
 }): Promise<string> {
@@ -110,7 +102,7 @@ export async function createManifest(input: {
     }
   };
   await walk("");
-  const commit = gitCommit(path.dirname(input.doc.path));
+  const commit = await input.commit;
   const manifest: Manifest = {
     document: input.doc.slug,
     title: input.doc.meta.title,

@@ -44,13 +44,17 @@ export async function translationLanguages(root: string, slug: string): Promise<
 }
 
 /** Read and check one language's PO file (syntax, Language and Plural-Forms headers). */
-export async function loadTranslation(root: string, slug: string, lang: string): Promise<Translation> {
+export async function loadTranslation(root: string, slug: string, lang: string, memo?: Memo): Promise<Translation> {
   const file = await readText(poPath(root, lang, slug));
   if (file.messages.some((m) => m.fatal)) return { lang, file, po: undefined };
   const text = String(file.value);
-  const po = readPo(text, file);
-  if (po) checkHeaders(po, lang, text, file);
-  return { lang, file, po };
+  const read = () => {
+    const po = readPo(text, file);
+    if (po) checkHeaders(po, lang, text, file);
+    return po;
+  };
+  // With `memo` (watch), a PO file is parsed again only when its text changed.
+  return { lang, file, po: memo ? memo.run(`po ${lang}`, keyOf(file.path, text), file, read) : read() };
 }
 
 function checkHeaders(po: PoFile, lang: string, text: string, file: VFile) {
@@ -97,7 +101,7 @@ export async function loadEditions(
   const common = memo && keyOf(String(doc.file.value), JSON.stringify(doc.tree), options.strict ? "strict" : "");
   return Promise.all(
     langs.map(async (lang) => {
-      const t = await loadTranslation(root, doc.slug, lang);
+      const t = await loadTranslation(root, doc.slug, lang, memo);
       if (!t.po || t.file.messages.some((m) => m.fatal)) return { lang, file: t.file, overlay: undefined };
       const po = t.po;
       const overlay = () => applyOverlay(doc, (segments ??= extractSegments(doc)), po, lang, t.file, options);
@@ -115,7 +119,7 @@ export interface UpdateResult {
 export async function updateTranslations(doc: LoadedDocument, root: string, newLangs: readonly string[] = []): Promise<UpdateResult> {
   const segments = extractSegments(doc);
   const map = segmentMap(segments);
-  const epoch = resolveEpoch(doc.path);
+  const epoch = await resolveEpoch(doc.path);
   const sourcePath = path.relative(root, doc.path).split(path.sep).join("/");
   const dir = translationsDir(root);
   await mkdir(dir, { recursive: true });

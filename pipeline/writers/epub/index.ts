@@ -13,7 +13,7 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { EPub, type Chapter, type Options } from "epub-gen-memory";
 import { strToU8 } from "fflate";
 import { allowedAttributes } from "epub-gen-memory/dist/lib/util/constants.js";
@@ -22,7 +22,7 @@ import { toHtml } from "hast-util-to-html";
 import { h } from "hastscript";
 import type { VFile } from "vfile";
 import type { Footnote, Publication, Writer } from "../../model.ts";
-import { allFaces, FAMILIES, FONT_STACK, facesCovering, facesFor, fontFaceRule, type FontFace } from "../shared/fonts.ts";
+import { allFaces, FAMILIES, FONT_STACK, facesCovering, facesFor, fontBytes, fontFaceRule, type FontFace } from "../shared/fonts.ts";
 import { appendToLastParagraph, backLinks, renderBody, type NoteStrategy } from "../shared/hast.ts";
 import { COMPRESSED, zipEntries, type ZipEntry } from "../shared/zip.ts";
 import { chapterXHTML, contentOPF, tocXHTML, type EpubTemplateData, type NavEntry } from "./templates.ts";
@@ -174,6 +174,7 @@ class ReproducibleEPub extends EPub {
   async pack(epoch: number): Promise<Uint8Array> {
     await this.render();
     const chapters = new Set(this.content.map((chapter) => `OEBPS/${chapter.filename}`));
+    const fonts = new Map(this.options.fonts.map((font) => [`OEBPS/fonts/${font.filename}`, fileURLToPath(font.url)]));
     const entries: ZipEntry[] = [];
     for (const entry of Object.values(this.zip.files)) {
       // EPUB 3 needs no NCX; the library always writes one (and its playOrder/spine rules fail).
@@ -181,7 +182,12 @@ class ReproducibleEPub extends EPub {
       // The library re-serialises chapters with every non-ASCII character as a numeric reference
       // (`&#x642;`): valid, but three to eight times the size for Arabic or Chinese. Write them
       // back as UTF-8 text.
-      const data = chapters.has(entry.name) ? strToU8(decodeNonAsciiReferences(await entry.async("string"))) : await entry.async("uint8array");
+      const font = fonts.get(entry.name);
+      const data = font
+        ? await fontBytes(font) // the file itself: JSZip would copy it byte by byte
+        : chapters.has(entry.name)
+          ? strToU8(decodeNonAsciiReferences(await entry.async("string")))
+          : await entry.async("uint8array");
       // The `mimetype` entry comes first and is stored (OCF); fonts are compressed already.
       const store = entry.name === "mimetype" || COMPRESSED.test(entry.name);
       if (entry.name === "mimetype") entries.unshift({ name: entry.name, data, store });

@@ -7,9 +7,8 @@
  * Naskh Arabic's own Latin, so every glyph of a line shares one set of vertical metrics (with Noto
  * Serif digits inside Naskh lines, page numbers and years look raised to any reader of the PDF).
  */
-import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { FAMILIES, FONT_STACK, facesInOrder, fontFaceRule, type FontFace } from "../shared/fonts.ts";
+import { FAMILIES, FONT_STACK, facesInOrder, fontBytes, fontFaceRule, type FontFace } from "../shared/fonts.ts";
 
 const ARABIC_SCRIPT = new Set(["ar", "fa", "ur", "ps", "sd", "ug", "ckb", "ks"]);
 
@@ -37,18 +36,10 @@ function urlOf(face: FontFace): string {
   return url;
 }
 
-const files = new Map<string, Promise<Uint8Array>>();
-
 /** The bytes of a face the rules name, or undefined for any other URL. */
 export function fontFile(url: string): Promise<Uint8Array> | undefined {
   const file = byUrl.get(url);
-  if (!file) return undefined;
-  let data = files.get(file);
-  if (!data) {
-    data = readFile(file);
-    files.set(file, data);
-  }
-  return data;
+  return file ? fontBytes(file) : undefined;
 }
 
 /** Family name of the page-number digits of Arabic-script editions. */

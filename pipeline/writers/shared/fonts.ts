@@ -112,16 +112,28 @@ export async function facesInOrder(text: string, order: readonly string[]): Prom
   return order.flatMap((family) => faces.filter((face) => face.family === family && chosen.has(face)));
 }
 
-const fileCache = new Map<string, Promise<string>>();
+const fileBytes = new Map<string, Promise<Uint8Array>>();
+
+/** A face file's bytes, read once per process (every writer embeds the same files, build after build). */
+export function fontBytes(file: string): Promise<Uint8Array> {
+  let data = fileBytes.get(file);
+  if (!data) {
+    data = readFile(file);
+    fileBytes.set(file, data);
+  }
+  return data;
+}
+
+const base64 = new Map<string, Promise<string>>();
 
 /** `@font-face` rules with the font data inlined as data: URLs (for self-contained HTML). */
 async function rulesOf(faces: readonly FontFace[]): Promise<string> {
   const rules = await Promise.all(
     faces.map(async (face) => {
-      let data = fileCache.get(face.file);
+      let data = base64.get(face.file);
       if (!data) {
-        data = readFile(face.file).then((b) => b.toString("base64"));
-        fileCache.set(face.file, data);
+        data = fontBytes(face.file).then((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("base64"));
+        base64.set(face.file, data);
       }
       return fontFaceRule(face, `data:font/woff2;base64,${await data}`);
     }),
