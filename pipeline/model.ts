@@ -134,6 +134,11 @@ export interface WriterContext {
 }
 
 export interface SharedResources {
+  /**
+   * The resources outlive this build (`watch`): a writer may keep what makes the next build of
+   * the same edition cheaper (the PDF writer keeps each edition's laid-out page).
+   */
+  readonly lasting?: boolean;
   /** Resolve and cache a resource by key; disposed at the end of the build. */
   get<T>(key: string, create: () => Promise<T>, dispose?: (value: T) => Promise<void>): Promise<T>;
 }

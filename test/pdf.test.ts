@@ -395,12 +395,57 @@ describe("PDF pagination", () => {
     const doc = (await loadDocument(path.join(dir, "doc.md"))).doc!;
     const pub = createPublication(doc, { lang: "en", languages: ["en"], epoch: EPOCH });
     const browser = await pool.get<Browser>("chromium", () => launchChromium(), stopChromium);
-    const { layout } = await paginate(browser, (await printDocument(pub)).html);
+    const { layout } = await paginate(browser, await printDocument(pub));
     expect(layout.pages).toBeGreaterThanOrEqual(6);
     expect(layout.splits.length).toBeGreaterThanOrEqual(4);
     expect(layout.splits.filter((piece) => piece.lines < 2)).toEqual([]);
     expect(layout.misplaced).toEqual([]);
     expect(layout.notes).toEqual(pub.footnotes.map((n) => n.id));
+  });
+
+  it("keeps an edition's pages before a change and prints what a fresh layout prints (watch)", async () => {
+    const words = "The delegations considered the draft text of the convention with care".split(" ");
+    const para = (n: number, tag: string) => `${tag} ${Array.from({ length: n }, (_, k) => words[k % words.length]).join(" ")}.`;
+    const variant = (edit: (blocks: string[]) => void) => {
+      const blocks: string[] = [];
+      for (let i = 0; i < 40; i++) {
+        if (i % 8 === 3) blocks.push(`## Part ${i}`);
+        blocks.push(`${para(((29 * i) % 83) + 15, `P${i}`)}${i % 6 === 1 ? `[^n${i}]` : ""}`);
+        if (i === 20) blocks.push(Array.from({ length: 30 }, (_, k) => `${k + 1}. Point ${k + 1}.`).join("\n"));
+      }
+      edit(blocks);
+      const notes = Array.from({ length: 40 }, (_, i) => i).filter((i) => i % 6 === 1).map((i) => `[^n${i}]: ${para(i === 13 ? 400 : 20, `N${i}`)}`);
+      return `${FRONT}${[...blocks, ...notes].join("\n\n")}\n`;
+    };
+    const dir = await project({});
+    const browser = await pool.get<Browser>("chromium", () => launchChromium(), stopChromium);
+    const printed = async (md: string, keep?: string) => {
+      await writeFile(path.join(dir, "doc.md"), md);
+      const doc = (await loadDocument(path.join(dir, "doc.md"))).doc!;
+      const pub = createPublication(doc, { lang: "en", languages: ["en"], epoch: EPOCH });
+      const source = await printDocument(pub);
+      const { pdf, layout } = await paginate(browser, source, [], keep);
+      return { pdf: postprocess(pdf, pub, source.outline).pdf, layout };
+    };
+    const first = await printed(variant(() => {}), "doc");
+    expect(first.layout.pages).toBeGreaterThan(5);
+    expect(first.layout.keptPages).toBe(0);
+    const edits: Array<[string, (blocks: string[]) => void, "kept" | "fresh"]> = [
+      ["a paragraph near the end is longer", (b) => (b[b.length - 2] += " And one more sentence for the record."), "kept"],
+      ["a paragraph in the middle is gone", (b) => b.splice(30, 1), "kept"],
+      ["the list has one more point", (b) => (b[b.findIndex((x) => x.startsWith("1. "))] += "\n31. Point 31."), "kept"],
+      ["two paragraphs at the end", (b) => b.push(para(60, "Q1"), para(70, "Q2")), "kept"],
+      ["the second paragraph is shorter", (b) => (b[1] = para(5, "P1")), "fresh"],
+    ];
+    for (const [what, edit, expected] of edits) {
+      const md = variant(edit);
+      const kept = await printed(md, "doc");
+      const fresh = await printed(md);
+      if (expected === "kept") expect(kept.layout.keptPages, what).toBeGreaterThan(0);
+      else expect(kept.layout.keptPages, what).toBe(0);
+      expect({ ...kept.layout, keptPages: 0 }, what).toEqual(fresh.layout);
+      expect(Buffer.from(kept.pdf).equals(Buffer.from(fresh.pdf)), `${what}: the same bytes`).toBe(true);
+    }
   });
 
   it("divides long lists and tables across pages and carries a note too long for its page over, losing nothing", async () => {

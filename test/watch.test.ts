@@ -2,7 +2,7 @@
 import { appendFile, cp, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { Builder, type BuildResult } from "../pipeline/build/build.ts";
+import { build, Builder, type BuildResult } from "../pipeline/build/build.ts";
 import { watch, type WatchEvent } from "../pipeline/build/watch.ts";
 import { cli, letterCopy, ROOT } from "./helpers.ts";
 
@@ -115,6 +115,38 @@ describe("a builder between builds", () => {
       await builder.dispose();
     }
   }, 120_000);
+});
+
+describe("a lasting builder's PDFs", () => {
+  it("are the bytes a fresh build makes, after signatory edits and a letter edit", async () => {
+    const dir = await letterCopy();
+    await cp(path.join(ROOT, "translations"), path.join(dir, "translations"), { recursive: true });
+    await writeFile(path.join(dir, "package.json"), "{}");
+    const env = { ...process.env, SOURCE_DATE_EPOCH: "1573603200" };
+    const options = (outDir: string) => ({ input: path.join(dir, "source/open-letter.md"), outDir, root: dir, langs: ["en", "ar", "ru"], formats: ["pdf"] as const, env });
+    const builder = new Builder({ lasting: true });
+    const yaml = path.join(dir, "source/signatories.yaml");
+    const md = path.join(dir, "source/open-letter.md");
+    const original = await readFile(yaml, "utf8");
+    try {
+      expect((await builder.build(options(path.join(dir, "dist")))).ok).toBe(true);
+      const edits: Array<[string, () => Promise<void>]> = [
+        ["a sign-on", () => appendFile(yaml, "  - name: Ada Lasting\n    family: Lasting\n    affiliation: A university with a name long enough to take a second line in the list\n")],
+        ["an organisation withdraws", () => writeFile(yaml, original.replace("  - name: Access Now\n", ""))],
+        ["the closing sentence", async () => writeFile(md, (await readFile(md, "utf8")).replace(/^(We strongly urge .*)$/m, "$1 Thank you."))],
+      ];
+      for (const [what, edit] of edits) {
+        await edit();
+        const kept = await builder.build(options(path.join(dir, "dist")));
+        const fresh = await build(options(path.join(dir, `fresh-${edits.findIndex(([w]) => w === what)}`)));
+        expect(kept.ok && fresh.ok, what).toBe(true);
+        const pdfs = (result: BuildResult) => result.outputs.filter((o) => o.format === "pdf").map((o) => `${o.path} ${o.sha256}`);
+        expect(pdfs(kept), what).toEqual(pdfs(fresh));
+      }
+    } finally {
+      await builder.dispose();
+    }
+  }, 180_000);
 });
 
 describe("manifest", () => {

@@ -79,7 +79,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
  * not change, reused by content hash.
  */
 export class Builder {
-  readonly resources = new ResourcePool();
+  readonly resources: ResourcePool;
   /**
    * The last output of each format and language, with the hash of the inputs it was made from:
    * reused while the hash is the same, replaced when it changes (so a long `watch` keeps one
@@ -90,6 +90,11 @@ export class Builder {
   private readonly took = new Map<string, number>();
   /** The document's parse and each language's overlay, kept while their inputs do not change. */
   private readonly memo = new Memo();
+
+  /** With `lasting`, writers keep what makes the next build cheaper (for `watch`). */
+  constructor(options: { lasting?: boolean } = {}) {
+    this.resources = new ResourcePool(options.lasting ?? false);
+  }
 
   async dispose(): Promise<void> {
     await this.resources.dispose();

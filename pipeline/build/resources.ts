@@ -1,7 +1,10 @@
 import type { SharedResources } from "../model.ts";
 
-/** Resources shared by all writers of one build (one browser, font data), disposed at the end. */
+/** Resources shared by the writers of a build, or of every build of a watch (one browser), disposed at the end. */
 export class ResourcePool implements SharedResources {
+  /** See `SharedResources.lasting`. */
+  constructor(readonly lasting = false) {}
+
   private readonly entries = new Map<string, { value: Promise<unknown>; dispose?: (value: never) => Promise<void> }>();
 
   get<T>(key: string, create: () => Promise<T>, dispose?: (value: T) => Promise<void>): Promise<T> {

@@ -26,7 +26,7 @@ export interface WatchOptions extends BuildOptions {
 
 /** Watch and rebuild until `signal` aborts. */
 export async function watch(options: WatchOptions): Promise<void> {
-  const builder = new Builder();
+  const builder = new Builder({ lasting: true });
   const watchers: FSWatcher[] = [];
   let pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;

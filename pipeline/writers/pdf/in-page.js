@@ -30,6 +30,10 @@
   /** Note id → note element (still in the store until placed). */
   const noteById = new Map();
   if (store) for (const note of store.querySelectorAll(":scope > .fn")) noteById.set(note.id, note);
+  /** Each note as the paginator first had it, to put it back whole when pages are laid out again. */
+  let noteHtml = new Map();
+  /** The article's top-level block each top-level piece comes from (its index in the article). */
+  const originOf = new WeakMap();
 
   // ------------------------------------------------------------------ lines
 
@@ -212,6 +216,7 @@
   /** An empty copy of `element` to hold what follows a break (ids stay with the first piece). */
   function continuation(element) {
     const copy = element.cloneNode(false);
+    if (originOf.has(element)) originOf.set(copy, originOf.get(element));
     copy.removeAttribute("id");
     element.dataset.splitTo = "";
     copy.dataset.splitFrom = "";
@@ -416,7 +421,7 @@
     const piece = divideNote(note, cut);
     if (piece) carried = [piece, ...after, ...carried];
     else if (at === 0 && !last) {
-      problems.push(`note ${note.dataset.number} is cut at the foot of page ${p.number}`);
+      problems.push({ page: p.number, text: `note ${note.dataset.number} is cut at the foot of page ${p.number}` });
       carried = [...after, ...carried];
     } else {
       note.remove();
@@ -487,13 +492,21 @@
   function paginate() {
     numberLists(article);
     if (store) numberLists(store);
+    noteHtml = new Map([...noteById].map(([id, note]) => [id, note.outerHTML]));
     const queue = [...article.children];
+    queue.forEach((block, i) => originOf.set(block, i));
     for (const block of queue) block.remove();
+    flow(queue);
+  }
+
+  /** Place the blocks of `queue` on pages, starting a new page. */
+  function flow(queue) {
     let p = newPage();
     const startPage = () => {
       p = newPage();
       const waiting = carried;
       carried = [];
+      p.carriedIn = waiting.length > 0;
       p.notes.append(...waiting);
       carryOverflowingNotes(p);
     };
@@ -503,7 +516,7 @@
     const limit = 50 * (queue.length + noteById.size) + 1000;
     while (queue.length > 0) {
       if (++steps > limit) {
-        problems.push(`pagination did not settle; the rest of the document is cut on page ${p.number}`);
+        problems.push({ page: p.number, text: `pagination did not settle; the rest of the document is cut on page ${p.number}` });
         p.body.append(...queue.splice(0));
         break;
       }
@@ -543,7 +556,7 @@
       // is still taller than the page is cut at the foot.
       placeAll(p, block);
       carryOverflowingNotes(p);
-      if (!fits(p, block)) problems.push(`a ${block.tagName.toLowerCase()} taller than a page is cut on page ${p.number}`);
+      if (!fits(p, block)) problems.push({ page: p.number, text: `a ${block.tagName.toLowerCase()} taller than a page is cut on page ${p.number}` });
       startPage();
     }
     while (carried.length > 0) startPage();
@@ -560,9 +573,72 @@
     }
   }
 
+  /**
+   * Lay out again from the first page a change can reach, keeping the pages before it as they
+   * are: `blocks` are the article's top-level blocks as HTML, of which the first `same` are those
+   * of the document being replaced. The pages before the restart are what a fresh layout would
+   * make of the same blocks: a page's breaks depend on its own blocks and on the first block of
+   * the next page (a heading moves on with it), and a page that begins inside a block or with a
+   * carried note is laid out again from where that began. Returns false when nothing can be kept.
+   */
+  function relayout(blocks, same) {
+    const firstPageOf = new Map();
+    for (const page of pages) {
+      for (const el of page.body.children) {
+        const origin = originOf.get(el);
+        if (origin !== undefined && !firstPageOf.has(origin)) firstPageOf.set(origin, page.number);
+      }
+    }
+    const changedPages = [...firstPageOf].filter(([origin]) => origin >= same).map(([, page]) => page);
+    let from = changedPages.length > 0 ? Math.min(...changedPages) : pages.length;
+    const starts = (page) => page.body.firstElementChild;
+    // The page before may end differently if the first block of this page changed.
+    if (from > 1 && !(originOf.get(starts(pages[from - 1])) < same)) from--;
+    while (from > 1 && (pages[from - 1].carriedIn || !starts(pages[from - 1]) || starts(pages[from - 1]).dataset.splitFrom !== undefined)) from--;
+    if (from <= 1) return false;
+    const first = originOf.get(starts(pages[from - 1]));
+    if (first === undefined || first >= same) return false;
+
+    keptPages = from - 1;
+    // Take the pages back: their notes return to the store as the document gave them.
+    for (const page of pages.splice(from - 1)) page.page.remove();
+    for (const [id, page] of [...placedOn]) {
+      if (page < from) continue;
+      placedOn.delete(id);
+      const fresh = document.createRange().createContextualFragment(noteHtml.get(id)).firstElementChild;
+      noteById.get(id)?.remove();
+      noteById.set(id, fresh);
+      store.append(fresh);
+    }
+    for (let i = problems.length - 1; i >= 0; i--) if (problems[i].page >= from) problems.splice(i, 1);
+    carried = [];
+    full = null;
+
+    const holder = document.createElement("div");
+    holder.innerHTML = blocks.slice(first).join("");
+    numberLists(holder);
+    const queue = [...holder.children];
+    queue.forEach((block, i) => originOf.set(block, first + i));
+    for (const block of queue) block.remove();
+    flow(queue);
+    return true;
+  }
+
+  /** Pages the last layout kept from the one before (0 for a fresh layout). */
+  let keptPages = 0;
+
   window.__letterpressPaginate = () => {
     if (!article) return { pages: 0, notes: [], unplaced: [], placement: [], splits: [], problems: ["no article"] };
     paginate();
+    return report();
+  };
+
+  window.__letterpressRelayout = (blocks, same) => {
+    if (!article || pages.length === 0 || !relayout(blocks, same)) return null;
+    return report();
+  };
+
+  function report() {
     folios();
     // The store is empty unless a note was never cited (the model does not allow that).
     const unplaced = [...noteById.keys()].filter((id) => !placedOn.has(id));
@@ -581,6 +657,7 @@
     }
     return {
       pages: pages.length,
+      kept: keptPages,
       notes,
       unplaced,
       // Which page each note and its first call ended on, for the writer's own check.
@@ -590,7 +667,7 @@
         return { id, notePage, callPage: page ? page.number : 0 };
       }),
       splits,
-      problems,
+      problems: problems.map((problem) => problem.text),
     };
-  };
+  }
 })();

@@ -34,7 +34,9 @@ export async function renderPdf(pub: Publication, ctx: WriterContext): Promise<U
 export async function renderPdfCopies(pub: Publication, others: readonly Recipient[], ctx: WriterContext): Promise<Uint8Array[]> {
   const document = await printDocument(pub);
   const browser = await browserOf(ctx.resources);
-  const printed = await paginate(browser, document.html, others.map((r) => ({ name: r.name, lines: r.lines })));
+  // Between builds of a watch, each edition keeps its laid-out page (see paginate.ts).
+  const keep = ctx.resources.lasting && others.length === 0 ? `${pub.slug}\0${pub.lang}\0${pub.recipient?.name ?? ""}` : undefined;
+  const printed = await paginate(browser, document, others.map((r) => ({ name: r.name, lines: r.lines })), keep);
 
   for (const src of document.images.filter((s) => !/^[a-z][a-z0-9+.-]*:/i.test(s))) {
     ctx.file.message(`Image \`${src}\` is not embedded in the ${pub.lang} PDF: the PDF writer reads no files from the document's folder`, {

@@ -1,7 +1,9 @@
 /**
  * Pagination: the print document is cut into pages by our paginator (in-page.js) inside the
  * build's shared Chromium, with the print media type emulated, and printed with Chromium's own PDF
- * backend (tagged, with an outline). Print pages are kept for the next PDF of the build.
+ * backend (tagged, with an outline). Print pages are kept for the next PDF of the build; in a
+ * watch, each edition keeps its laid-out page, and the next build of that edition lays out again
+ * only from the first page its change reaches (the bytes are those of a fresh layout; tested).
  *
  * Sandbox: the page is created from a string (`setContent`, origin about:blank, so it can address
  * no file), its font requests are answered from the font files, every other request that is not a
@@ -35,6 +37,8 @@ export interface SplitPiece {
 
 export interface Layout {
   pages: number;
+  /** Pages kept as they were from the edition's previous layout (see `paginate`'s `keep`). */
+  keptPages: number;
   splits: SplitPiece[];
   /** Note ids in the footnote areas, in order. */
   notes: string[];
@@ -57,6 +61,7 @@ export interface Printed {
 interface PaginationReport {
   splits: SplitPiece[];
   pages: number;
+  kept: number;
   notes: string[];
   unplaced: string[];
   placement: Array<{ id: string; notePage: number; callPage: number }>;
@@ -89,11 +94,7 @@ async function openTab(browser: Browser): Promise<Page> {
 
 async function acquire(browser: Browser): Promise<PrintPage> {
   const reused = idle.get(browser)?.pop();
-  if (reused) {
-    reused.blocked.length = 0;
-    reused.errors.length = 0;
-    return reused;
-  }
+  if (reused) return reused;
   const page = await openTab(browser);
   // The only requests answered: the fonts the document's rules name (see fonts.ts).
   const blocked = await sandboxPage(page, () => false, (url) => fontFile(url)?.then((body) => ({ contentType: "font/woff2", body })));
@@ -103,26 +104,73 @@ async function acquire(browser: Browser): Promise<PrintPage> {
   return { page, blocked, errors };
 }
 
+/**
+ * Laid-out pages kept for the next build of the same edition (`watch`), with the document they
+ * hold: when only later blocks change (a signatory edit), the pages before them are not laid out
+ * again (see `relayout` in in-page.js).
+ */
+interface KeptLayout {
+  entry: PrintPage;
+  shell: string;
+  blocks: readonly string[];
+}
+
+const kept = new WeakMap<Browser, Map<string, KeptLayout>>();
+
 function release(browser: Browser, entry: PrintPage): void {
   const list = idle.get(browser) ?? [];
   list.push(entry);
   idle.set(browser, list);
 }
 
+/** What `paginate` lays out: the print document, and its parts (see template.ts). */
+export interface PrintSource {
+  html: string;
+  blocks: readonly string[];
+  shell: string;
+}
+
 /**
- * Lay out and print `html`. With `copies`, the same pagination is printed again for each other
+ * Lay out and print a document. With `copies`, the same pagination is printed again for each other
  * addressee: only the text of the address block changes, and a copy whose block would change
- * height (a longer name that wraps) is left undefined so the caller lays it out on its own.
+ * height (a longer name that wraps) is left undefined so the caller lays it out on its own. With
+ * `keep` (a name for the edition), the laid-out page is kept for the next document of that name.
  */
-export async function paginate(browser: Browser, html: string, copies: readonly CopyAddress[] = []): Promise<Printed & { copies: Array<Uint8Array | undefined> }> {
-  const entry = await acquire(browser);
+export async function paginate(
+  browser: Browser,
+  source: PrintSource,
+  copies: readonly CopyAddress[] = [],
+  keep?: string,
+): Promise<Printed & { copies: Array<Uint8Array | undefined> }> {
+  const previous = keep ? kept.get(browser)?.get(keep) : undefined;
+  if (previous) kept.get(browser)!.delete(keep!);
+  const entry = previous?.entry ?? (await acquire(browser));
   const { page, blocked, errors } = entry;
+  blocked.length = 0;
+  errors.length = 0;
   let ok = false;
   try {
-    await page.setContent(html, { waitUntil: "load", timeout: 60_000 });
-    // One round trip: define the paginator, load every face (nothing is laid out before
-    // pagination, print.css, and the paginator must measure with the real fonts), paginate.
-    const report = (await page.evaluate(await paginateScript)) as PaginationReport;
+    let report: PaginationReport | null = null;
+    if (previous && previous.shell === source.shell) {
+      let same = 0;
+      while (same < source.blocks.length && same < previous.blocks.length && source.blocks[same] === previous.blocks[same]) same++;
+      // Lay out again from the first page the change reaches; null (or a failure) means from scratch.
+      report = await page
+        .evaluate(
+          (blocks: string[], same: number) =>
+            (window as unknown as { __letterpressRelayout(blocks: string[], same: number): PaginationReport | null }).__letterpressRelayout(blocks, same),
+          [...source.blocks],
+          same,
+        )
+        .catch(() => null);
+      errors.length = 0;
+    }
+    if (!report) {
+      await page.setContent(source.html, { waitUntil: "load", timeout: 60_000 });
+      // One round trip: define the paginator, load every face (nothing is laid out before
+      // pagination, print.css, and the paginator must measure with the real fonts), paginate.
+      report = (await page.evaluate(await paginateScript)) as PaginationReport;
+    }
     const print = () => page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: true, outline: true, timeout: 0 });
     const pdf = await print();
     const printedCopies: Array<Uint8Array | undefined> = [];
@@ -145,6 +193,7 @@ export async function paginate(browser: Browser, html: string, copies: readonly 
       pdf,
       layout: {
         pages: report.pages,
+        keptPages: report.kept,
         splits: report.splits,
         notes: report.notes,
         misplaced: report.placement.filter((p) => p.notePage !== p.callPage).map((p) => p.id),
@@ -156,8 +205,12 @@ export async function paginate(browser: Browser, html: string, copies: readonly 
     };
   } finally {
     // A page that failed half-way is not trusted with the next document.
-    if (ok) release(browser, entry);
-    else await page.close().catch(() => undefined);
+    if (!ok) await page.close().catch(() => undefined);
+    else if (keep && copies.length === 0) {
+      const byName = kept.get(browser) ?? new Map<string, KeptLayout>();
+      byName.set(keep, { entry, shell: source.shell, blocks: source.blocks });
+      kept.set(browser, byName);
+    } else release(browser, entry);
   }
 }
 

@@ -18,11 +18,18 @@ import { pdfNotes } from "./notes.ts";
 
 const stylesheet = readFile(new URL("./print.css", import.meta.url), "utf8");
 
+const BLOCKS_COMMENT = "letterpress-blocks";
+const BLOCKS_MARK = `<!--${BLOCKS_COMMENT}-->`;
+
 /** Characters the page adds itself (counters, note markers) that the fonts must cover. */
 const GENERATED_TEXT = "0123456789.()\u00a0 ";
 
 export interface PrintDocument {
   html: string;
+  /** The article's top-level elements as HTML, in order (with the white space between them, `html` is `shell` with these in the article). */
+  blocks: string[];
+  /** `html` with `BLOCKS_MARK` for the article's content: what must be the same to keep a layout. */
+  shell: string;
   /** Titles of the headings in document order: what the PDF outline must say. */
   outline: Array<{ depth: number; title: string; id: string }>;
   /** Sources of images the page cannot show (the writer reads no files besides fonts). */
@@ -52,6 +59,8 @@ export async function printDocument(pub: Publication): Promise<PrintDocument> {
     h("style", fonts.css),
     h("style", css),
   ];
+  const pieces = article.children.map((child) => toHtml(child));
+  const shellArticle: Element = { ...article, children: [{ type: "comment", value: BLOCKS_COMMENT }] };
   const tree = h("html", { lang: pub.lang }, [
     h("head", head),
     h(
@@ -62,10 +71,16 @@ export async function printDocument(pub: Publication): Promise<PrintDocument> {
         dataRunningHead: pub.meta.shortTitle,
         dataPageOf: pageOf,
       },
-      [article, ...notes],
+      [shellArticle, ...notes],
     ),
   ]);
-  return { html: `<!DOCTYPE html>\n${toHtml(tree)}\n`, outline: outlineOf(pub, article), images: imagesOf(article) };
+  const shell = `<!DOCTYPE html>\n${toHtml(tree)}\n`;
+  // The article comes before the notes, and the head holds no comment: the first mark is its.
+  const at = shell.indexOf(BLOCKS_MARK);
+  const html = shell.slice(0, at) + pieces.join("") + shell.slice(at + BLOCKS_MARK.length);
+  // The blocks as the page numbers them: elements (the text between them is white space).
+  const blocks = pieces.filter((_, i) => article.children[i]!.type === "element");
+  return { html, blocks, shell, outline: outlineOf(pub, article), images: imagesOf(article) };
 }
 
 /** The translation notice goes right after the title. */
