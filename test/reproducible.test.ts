@@ -136,3 +136,46 @@ describe("the edition record", () => {
     expect(await readFile(path.join(one, "dist/manifest.json"), "utf8")).toBe(await readFile(path.join(two, "dist/manifest.json"), "utf8"));
   });
 });
+
+describe("the epoch and commit from git", () => {
+  it("follow new commits, packed refs and detached heads, as git itself answers", async () => {
+    const { gitCommit, resolveEpoch } = await import("../pipeline/build/epoch.ts");
+    const dir = await tempDir();
+    const doc = path.join(dir, "doc.md");
+    const git = (args: string[], date = "1600000000 +0000") =>
+      run("git", args, { cwd: dir, env: { ...process.env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@e", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@e" } });
+    const revParse = async () => (await git(["rev-parse", "HEAD"])).stdout.trim();
+    const env = {}; // no SOURCE_DATE_EPOCH
+    await git(["init", "-q", "-b", "main"]);
+    await writeFile(doc, "# One\n");
+    await git(["add", "doc.md"]);
+    await git(["commit", "-q", "-m", "one"], "1600000000 +0000");
+    expect(await gitCommit(dir)).toBe(await revParse());
+    expect(await resolveEpoch(doc, env)).toBe(1600000000);
+
+    // A later commit that touches the document: a new commit and a new epoch (nothing stale kept).
+    await writeFile(doc, "# Two\n");
+    await git(["commit", "-q", "-am", "two"], "1700000000 +0000");
+    expect(await gitCommit(dir)).toBe(await revParse());
+    expect(await resolveEpoch(doc, env)).toBe(1700000000);
+
+    // A commit that does not touch it: the commit changes, the epoch does not.
+    await writeFile(path.join(dir, "other.txt"), "x\n");
+    await git(["add", "other.txt"]);
+    await git(["commit", "-q", "-m", "three"], "1750000000 +0000");
+    expect(await gitCommit(dir)).toBe(await revParse());
+    expect(await resolveEpoch(doc, env)).toBe(1700000000);
+
+    // Refs packed into packed-refs, then a detached HEAD.
+    await git(["pack-refs", "--all"]);
+    expect(await gitCommit(dir)).toBe(await revParse());
+    await git(["checkout", "-q", "--detach", "HEAD~1"]);
+    expect(await gitCommit(dir)).toBe(await revParse());
+    expect(await resolveEpoch(doc, env)).toBe(1700000000);
+
+    // Outside any repository: no commit, the file's time.
+    const outside = await tempDir();
+    await writeFile(path.join(outside, "doc.md"), "# Free\n");
+    expect(await gitCommit(outside)).toBeUndefined();
+  });
+});

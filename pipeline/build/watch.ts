@@ -20,7 +20,10 @@ export interface WatchEvent {
 export interface WatchOptions extends BuildOptions {
   signal: AbortSignal;
   onBuild: (event: WatchEvent) => void;
-  /** Quiet period before rebuilding, to coalesce an editor's write bursts. */
+  /**
+   * Quiet period before rebuilding, to coalesce an editor's write bursts (a save, truncate and
+   * write or write and rename, takes a few milliseconds).
+   */
   debounceMs?: number;
 }
 
@@ -84,7 +87,7 @@ export async function watch(options: WatchOptions): Promise<void> {
             const changed = [...pending];
             pending = new Set();
             rebuild(changed);
-          }, options.debounceMs ?? 40);
+          }, options.debounceMs ?? 20);
         });
         watchers.push(w);
       } catch {
