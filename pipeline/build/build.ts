@@ -2,7 +2,7 @@
  * The build: load and check the document once, make each edition's publication once, run every
  * requested writer on it, stage the outputs and swap them into place only if all succeeded.
  */
-import { createHash } from "node:crypto";
+import { webcrypto } from "node:crypto";
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import type { VFile } from "vfile";
@@ -143,7 +143,7 @@ export class Builder {
         }
         const relative = path.posix.join(pub.lang, output.path);
         const bytes = await staging.write(relative, output.data);
-        outputs.push({ path: relative, bytes: bytes.byteLength, lang: pub.lang, format, sha256: sha256(bytes) });
+        outputs.push({ path: relative, bytes: bytes.byteLength, lang: pub.lang, format, sha256: await sha256(bytes) });
         options.onProgress?.({ lang: pub.lang, format, path: relative, bytes: bytes.byteLength, ms: performance.now() - t0 });
       };
       await Promise.all([runLimited(offloaded, cores, run), runLimited(inProcess, 1, run)]);
@@ -159,7 +159,7 @@ export class Builder {
       const index = await renderIndexPage(entries, staging.dir);
       const add = async (relative: string, text: string | Uint8Array) => {
         const bytes = await staging.write(relative, text);
-        outputs.push({ path: relative, bytes: bytes.byteLength, sha256: sha256(bytes) });
+        outputs.push({ path: relative, bytes: bytes.byteLength, sha256: await sha256(bytes) });
       };
       await add("index.html", index);
       const changes = signatoryChanges(previous, doc.signatories);
@@ -186,8 +186,9 @@ export class Builder {
   }
 }
 
-function sha256(data: Uint8Array): string {
-  return createHash("sha256").update(data).digest("hex");
+/** Hashed on libuv's thread pool (Web Crypto), so this thread goes on driving the print pages. */
+async function sha256(data: Uint8Array): Promise<string> {
+  return Buffer.from(await webcrypto.subtle.digest("SHA-256", data)).toString("hex");
 }
 
 /** Run tasks with at most `limit` in flight (writers overlap with Chromium's own processes). */
