@@ -12,7 +12,7 @@
  * which the CSP does not govern.
  */
 import { readFile } from "node:fs/promises";
-import type { Browser, Page } from "puppeteer-core";
+import type { Browser, CDPSession, Page } from "puppeteer-core";
 import { type BlockedRequest, sandboxPage } from "../../browser/chromium.ts";
 import { fontFile } from "./fonts.ts";
 
@@ -77,6 +77,8 @@ export interface CopyAddress {
 /** A sandboxed print page, kept for the next PDF of the build (a new tab costs 0.1–0.3 s). */
 interface PrintPage {
   page: Page;
+  /** A DevTools session of the page's own, for printing. */
+  session: CDPSession;
   blocked: BlockedRequest[];
   errors: string[];
 }
@@ -101,7 +103,7 @@ async function acquire(browser: Browser): Promise<PrintPage> {
   const errors: string[] = [];
   page.on("pageerror", (error) => errors.push(error instanceof Error ? error.message : String(error)));
   await page.emulateMediaType("print");
-  return { page, blocked, errors };
+  return { page, session: await page.createCDPSession(), blocked, errors };
 }
 
 /**
@@ -171,7 +173,7 @@ export async function paginate(
       // pagination, print.css, and the paginator must measure with the real fonts), paginate.
       report = (await page.evaluate(await paginateScript)) as PaginationReport;
     }
-    const print = () => page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: true, outline: true, timeout: 0 });
+    const print = () => printPdf(entry.session);
     const pdf = await print();
     const printedCopies: Array<Uint8Array | undefined> = [];
     for (const copy of copies) {
@@ -212,6 +214,36 @@ export async function paginate(
       kept.set(browser, byName);
     } else release(browser, entry);
   }
+}
+
+/**
+ * Print the page: the PDF comes back in the command's answer, one round trip (puppeteer's
+ * `page.pdf` makes four or more: waiting for fonts in a realm of its own, then reading a stream
+ * in chunks), each waiting whenever this process is busy with another output. The parameters are
+ * those `page.pdf({ preferCSSPageSize, printBackground, tagged, outline })` sends; the paper size
+ * gives way to the CSS page size (A4).
+ */
+async function printPdf(session: CDPSession): Promise<Uint8Array> {
+  const { data } = await session.send("Page.printToPDF", {
+    transferMode: "ReturnAsBase64",
+    landscape: false,
+    displayHeaderFooter: false,
+    headerTemplate: "",
+    footerTemplate: "",
+    printBackground: true,
+    scale: 1,
+    paperWidth: 8.5,
+    paperHeight: 11,
+    marginTop: 0,
+    marginBottom: 0,
+    marginLeft: 0,
+    marginRight: 0,
+    pageRanges: "",
+    preferCSSPageSize: true,
+    generateTaggedPDF: true,
+    generateDocumentOutline: true,
+  });
+  return Buffer.from(data, "base64");
 }
 
 function dedupe(blocked: BlockedRequest[]): BlockedRequest[] {
