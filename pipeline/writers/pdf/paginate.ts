@@ -165,7 +165,8 @@ export async function paginate(
           same,
         )
         .catch(() => null);
-      errors.length = 0;
+      // A failed attempt's errors are not the document's: it is laid out from scratch.
+      if (!report) errors.length = 0;
     }
     if (!report) {
       await page.setContent(source.html, { waitUntil: "load", timeout: 60_000 });
