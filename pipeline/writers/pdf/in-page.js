@@ -499,17 +499,24 @@
     flow(queue);
   }
 
-  /** Place the blocks of `queue` on pages, starting a new page. */
+  /**
+   * Place the blocks of `queue` on pages, starting a new page (with the note pieces `carried`
+   * over to it). Each page records how it began, the piece of a divided block at the head of the
+   * queue and the note pieces carried over, so that a later layout can start again there.
+   */
   function flow(queue) {
-    let p = newPage();
+    let p;
     const startPage = () => {
-      p = newPage();
+      const head = queue[0];
       const waiting = carried;
+      p = newPage();
+      p.startHead = head && head.dataset.splitFrom !== undefined ? head.outerHTML : null;
+      p.startCarried = waiting.map((note) => note.outerHTML);
       carried = [];
-      p.carriedIn = waiting.length > 0;
       p.notes.append(...waiting);
       carryOverflowingNotes(p);
     };
+    startPage();
     // A safety net: every step places or divides something, so a document needs a few steps per
     // block; a layout that never settles must not hang the build.
     let steps = 0;
@@ -578,8 +585,10 @@
    * are: `blocks` are the article's top-level blocks as HTML, of which the first `same` are those
    * of the document being replaced. The pages before the restart are what a fresh layout would
    * make of the same blocks: a page's breaks depend on its own blocks and on the first block of
-   * the next page (a heading moves on with it), and a page that begins inside a block or with a
-   * carried note is laid out again from where that began. Returns false when nothing can be kept.
+   * the next page (a heading moves on with it), so when a page's first block changed, the page
+   * before it is laid out again too. The restart page begins as it began before: with the rest of
+   * a divided block and the note pieces carried over, as recorded. Returns false when nothing
+   * can be kept.
    */
   function relayout(blocks, same) {
     const firstPageOf = new Map();
@@ -592,12 +601,13 @@
     const changedPages = [...firstPageOf].filter(([origin]) => origin >= same).map(([, page]) => page);
     let from = changedPages.length > 0 ? Math.min(...changedPages) : pages.length;
     const starts = (page) => page.body.firstElementChild;
-    // The page before may end differently if the first block of this page changed.
     if (from > 1 && !(originOf.get(starts(pages[from - 1])) < same)) from--;
-    while (from > 1 && (pages[from - 1].carriedIn || !starts(pages[from - 1]) || starts(pages[from - 1]).dataset.splitFrom !== undefined)) from--;
+    // A page whose body is empty (notes only) is laid out again with the one before.
+    while (from > 1 && !starts(pages[from - 1])) from--;
     if (from <= 1) return false;
-    const first = originOf.get(starts(pages[from - 1]));
-    if (first === undefined || first >= same) return false;
+    const restart = pages[from - 1];
+    const first = originOf.get(starts(restart));
+    if (first === undefined || first >= same || restart.startHead === undefined) return false;
 
     keptPages = from - 1;
     // Take the pages back: their notes return to the store as the document gave them.
@@ -605,23 +615,34 @@
     for (const [id, page] of [...placedOn]) {
       if (page < from) continue;
       placedOn.delete(id);
-      const fresh = document.createRange().createContextualFragment(noteHtml.get(id)).firstElementChild;
+      const fresh = parse(noteHtml.get(id));
       noteById.get(id)?.remove();
       noteById.set(id, fresh);
       store.append(fresh);
     }
     for (let i = problems.length - 1; i >= 0; i--) if (problems[i].page >= from) problems.splice(i, 1);
-    carried = [];
+    carried = restart.startCarried.map(parse);
     full = null;
 
+    // The queue as it was when the page began: the rest of a divided block, then whole blocks.
     const holder = document.createElement("div");
-    holder.innerHTML = blocks.slice(first).join("");
+    holder.innerHTML = blocks.slice(restart.startHead ? first + 1 : first).join("");
     numberLists(holder);
     const queue = [...holder.children];
-    queue.forEach((block, i) => originOf.set(block, first + i));
+    queue.forEach((block, i) => originOf.set(block, (restart.startHead ? first + 1 : first) + i));
     for (const block of queue) block.remove();
+    if (restart.startHead) {
+      const rest = parse(restart.startHead);
+      originOf.set(rest, first);
+      queue.unshift(rest);
+    }
     flow(queue);
     return true;
+  }
+
+  /** An element from its HTML. */
+  function parse(html) {
+    return document.createRange().createContextualFragment(html).firstElementChild;
   }
 
   /** Pages the last layout kept from the one before (0 for a fresh layout). */
