@@ -37,6 +37,14 @@ export async function letterCopy(): Promise<string> {
   return dir;
 }
 
+/** A project with the bundled letter: its sources, its translations and a package.json (the root). */
+export async function letterProject(): Promise<string> {
+  const dir = await letterCopy();
+  await cp(path.join(ROOT, "translations"), path.join(dir, "translations"), { recursive: true });
+  await writeFile(path.join(dir, "package.json"), "{}");
+  return dir;
+}
+
 /** sha256 of every file below `dir`, by relative path. */
 export async function hashTree(dir: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};

@@ -1,10 +1,10 @@
 /** `letterpress watch` and the edition record: rebuild what changed, report who was added. */
-import { appendFile, cp, readFile, writeFile } from "node:fs/promises";
+import { appendFile, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { build, Builder, type BuildResult } from "../pipeline/build/build.ts";
 import { watch, type WatchEvent } from "../pipeline/build/watch.ts";
-import { cli, letterCopy, ROOT } from "./helpers.ts";
+import { cli, letterCopy, letterProject } from "./helpers.ts";
 
 /** Wait for the next build event. */
 function nextEvent(events: WatchEvent[], count: number, timeout = 60_000): Promise<WatchEvent> {
@@ -21,9 +21,7 @@ function nextEvent(events: WatchEvent[], count: number, timeout = 60_000): Promi
 
 describe("watch", () => {
   it("rebuilds every edition after a signatory edit and only one language after a PO edit", async () => {
-    const dir = await letterCopy();
-    await cp(path.join(ROOT, "translations"), path.join(dir, "translations"), { recursive: true });
-    await writeFile(path.join(dir, "package.json"), "{}");
+    const dir = await letterProject();
     const out = path.join(dir, "dist");
     const controller = new AbortController();
     const events: WatchEvent[] = [];
@@ -68,9 +66,7 @@ describe("watch", () => {
 
 describe("a builder between builds", () => {
   it("keeps the parse and the overlays while their inputs are unchanged, reporting their diagnostics again", async () => {
-    const dir = await letterCopy();
-    await cp(path.join(ROOT, "translations"), path.join(dir, "translations"), { recursive: true });
-    await writeFile(path.join(dir, "package.json"), "{}");
+    const dir = await letterProject();
     const po = path.join(dir, "translations/fr/open-letter.po");
     // A fuzzy entry: a warning on the French PO file, at the entry's line.
     await writeFile(po, (await readFile(po, "utf8")).replace('msgctxt "body/p1"', '#, fuzzy\nmsgctxt "body/p1"'));
@@ -119,9 +115,7 @@ describe("a builder between builds", () => {
 
 describe("a lasting builder's PDFs", () => {
   it("are the bytes a fresh build makes, after signatory edits and a letter edit", async () => {
-    const dir = await letterCopy();
-    await cp(path.join(ROOT, "translations"), path.join(dir, "translations"), { recursive: true });
-    await writeFile(path.join(dir, "package.json"), "{}");
+    const dir = await letterProject();
     const env = { ...process.env, SOURCE_DATE_EPOCH: "1573603200" };
     const options = (outDir: string) => ({ input: path.join(dir, "source/open-letter.md"), outDir, root: dir, langs: ["en", "ar", "ru"], formats: ["pdf"] as const, env });
     const builder = new Builder({ lasting: true });

@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
+import { base64Of } from "../base64.ts";
 import { ConfigError } from "../errors.ts";
 
 /** Where Chromium is: $CHROMIUM_PATH, $PUPPETEER_EXECUTABLE_PATH, or Debian's /usr/bin/chromium. */
@@ -102,18 +103,6 @@ export interface BlockedRequest {
 export interface Served {
   contentType: string;
   body: Uint8Array;
-}
-
-/** Bodies already encoded for the protocol (a face is sent to many pages in a build). */
-const encoded = new WeakMap<Uint8Array, string>();
-
-function base64Of(body: Uint8Array): string {
-  let text = encoded.get(body);
-  if (text === undefined) {
-    text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("base64");
-    encoded.set(body, text);
-  }
-  return text;
 }
 
 /**

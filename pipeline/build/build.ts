@@ -75,19 +75,18 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
 
 /**
  * A builder keeps what is worth keeping between builds (`letterpress watch`): the warm browser,
- * the parse of the document and the overlays of translations while they do not change, and the outputs of editions whose inputs did
- * not change, reused by content hash.
+ * the parses and overlays whose inputs did not change, and the outputs of editions whose inputs
+ * did not change, reused by content hash.
  */
 export class Builder {
   readonly resources: ResourcePool;
   /**
    * The last output of each format and language, with the hash of the inputs it was made from:
    * reused while the hash is the same, replaced when it changes (so a long `watch` keeps one
-   * version of each output, not all of them).
+   * version of each output, not all of them), and how long it took to make (ms; the longest
+   * start first next time).
    */
-  private readonly cache = new Map<string, { hash: string; output: Output }>();
-  /** How long each output took to make last time (ms), to start the longest first. */
-  private readonly took = new Map<string, number>();
+  private readonly cache = new Map<string, { hash: string; output: Output; ms: number }>();
   /** The document's parse and each language's overlay, kept while their inputs do not change. */
   private readonly memo = new Memo();
 
@@ -123,7 +122,7 @@ export class Builder {
       // process, one at a time (they share its single thread).
       // The longest first, by what each took last time (Arabic shaping makes its PDF the slowest),
       // so the build does not end waiting on one long output while a core is idle.
-      const previousMs = (t: (typeof tasks)[number]) => this.took.get(`${t.format}\0${t.pub.lang}`) ?? Infinity;
+      const previousMs = (t: (typeof tasks)[number]) => this.cache.get(`${t.format}\0${t.pub.lang}`)?.ms ?? Infinity;
       const offloaded = tasks.filter((t) => writers[t.format].offloaded).sort((a, b) => previousMs(b) - previousMs(a));
       const inProcess = tasks.filter((t) => !writers[t.format].offloaded);
       const cores = Math.max(1, availableParallelism());
@@ -138,8 +137,7 @@ export class Builder {
           reused++;
         } else {
           output = await writers[format].write(pub, { root: options.root, resources: this.resources, file: editionFiles.get(pub.lang)! });
-          this.cache.set(key, { hash, output });
-          this.took.set(key, performance.now() - t0);
+          this.cache.set(key, { hash, output, ms: performance.now() - t0 });
         }
         const relative = path.posix.join(pub.lang, output.path);
         const bytes = await staging.write(relative, output.data);

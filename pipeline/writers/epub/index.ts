@@ -179,12 +179,12 @@ class ReproducibleEPub extends EPub {
     for (const entry of Object.values(this.zip.files)) {
       // EPUB 3 needs no NCX; the library always writes one (and its playOrder/spine rules fail).
       if (entry.dir || entry.name === "OEBPS/toc.ncx") continue;
-      // The library re-serialises chapters with every non-ASCII character as a numeric reference
-      // (`&#x642;`): valid, but three to eight times the size for Arabic or Chinese. Write them
-      // back as UTF-8 text.
+      // A font is taken from the file's bytes (JSZip would copy it byte by byte). The library
+      // re-serialises chapters with every non-ASCII character as a numeric reference (`&#x642;`):
+      // valid, but three to eight times the size for Arabic or Chinese; they go back to UTF-8 text.
       const font = fonts.get(entry.name);
       const data = font
-        ? await fontBytes(font) // the file itself: JSZip would copy it byte by byte
+        ? await fontBytes(font)
         : chapters.has(entry.name)
           ? strToU8(decodeNonAsciiReferences(await entry.async("string")))
           : await entry.async("uint8array");

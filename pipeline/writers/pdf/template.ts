@@ -12,7 +12,7 @@ import { toString } from "hast-util-to-string";
 import { h } from "hastscript";
 import type { Publication } from "../../model.ts";
 import { renderBody } from "../shared/hast.ts";
-import { visibleText } from "../shared/text.ts";
+import { splitAtMark, visibleText } from "../shared/text.ts";
 import { editionFonts, isArabicScript } from "./fonts.ts";
 import { pdfNotes } from "./notes.ts";
 
@@ -76,8 +76,8 @@ export async function printDocument(pub: Publication): Promise<PrintDocument> {
   ]);
   const shell = `<!DOCTYPE html>\n${toHtml(tree)}\n`;
   // The article comes before the notes, and the head holds no comment: the first mark is its.
-  const at = shell.indexOf(BLOCKS_MARK);
-  const html = shell.slice(0, at) + pieces.join("") + shell.slice(at + BLOCKS_MARK.length);
+  const [before, after] = splitAtMark(shell, BLOCKS_MARK);
+  const html = before + pieces.join("") + after;
   // The blocks as the page numbers them: elements (the text between them is white space).
   const blocks = pieces.filter((_, i) => article.children[i]!.type === "element");
   return { html, blocks, shell, outline: outlineOf(pub, article), images: imagesOf(article) };

@@ -9,6 +9,8 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { base64Of } from "../../base64.ts";
+import { splitAtMark } from "./text.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -124,20 +126,10 @@ export function fontBytes(file: string): Promise<Uint8Array> {
   return data;
 }
 
-const base64 = new Map<string, Promise<string>>();
-
 /** `@font-face` rules with the font data inlined as data: URLs (for self-contained HTML). */
 async function rulesOf(faces: readonly FontFace[]): Promise<string> {
-  const rules = await Promise.all(
-    faces.map(async (face) => {
-      let data = base64.get(face.file);
-      if (!data) {
-        data = fontBytes(face.file).then((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("base64"));
-        base64.set(face.file, data);
-      }
-      return fontFaceRule(face, `data:font/woff2;base64,${await data}`);
-    }),
-  );
+  // The same encoding the print pages are served (one per file and process).
+  const rules = await Promise.all(faces.map(async (face) => fontFaceRule(face, `data:font/woff2;base64,${base64Of(await fontBytes(face.file))}`)));
   return rules.join("\n");
 }
 
@@ -165,10 +157,8 @@ export async function htmlWithInlineFonts(text: string, render: (mark: string) =
     rules = rulesOf(faces).then((css) => Buffer.from(css));
     ruleBytes.set(key, rules);
   }
-  const html = render(FONT_RULES_MARK);
-  const at = html.indexOf(FONT_RULES_MARK);
-  if (at < 0) throw new Error("htmlWithInlineFonts: the page has no place for the font rules");
-  return Buffer.concat([Buffer.from(html.slice(0, at)), await rules, Buffer.from(html.slice(at + FONT_RULES_MARK.length))]);
+  const [before, after] = splitAtMark(render(FONT_RULES_MARK), FONT_RULES_MARK);
+  return Buffer.concat([Buffer.from(before), await rules, Buffer.from(after)]);
 }
 
 export function fontFaceRule(face: FontFace, url: string): string {

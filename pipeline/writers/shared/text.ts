@@ -10,3 +10,13 @@ export function visibleText(nodes: readonly (ElementContent | Nodes)[]): string 
   for (const n of nodes) walk(n);
   return out;
 }
+
+/**
+ * A serialised page cut where a placeholder `mark` stands (the first one: callers choose marks the
+ * serialiser escapes everywhere else), so that content made apart can go in its place.
+ */
+export function splitAtMark(html: string, mark: string): [before: string, after: string] {
+  const at = html.indexOf(mark);
+  if (at < 0) throw new Error(`The page has no place mark ${mark}`);
+  return [html.slice(0, at), html.slice(at + mark.length)];
+}
