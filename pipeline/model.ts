@@ -139,8 +139,12 @@ export interface SharedResources {
    * the same edition cheaper (the PDF writer keeps each edition's laid-out page).
    */
   readonly lasting?: boolean;
-  /** Resolve and cache a resource by key; disposed at the end of the build. */
-  get<T>(key: string, create: () => Promise<T>, dispose?: (value: T) => Promise<void>): Promise<T>;
+  /**
+   * Resolve and cache a resource by key; disposed at the end of the build. `trim` gives back
+   * memory the resource holds without need (a watch calls it when a build is done and nothing
+   * waits: the garbage a build leaves in the browser's renderers).
+   */
+  get<T>(key: string, create: () => Promise<T>, dispose?: (value: T) => Promise<void>, trim?: (value: T) => Promise<void>): Promise<T>;
 }
 
 /** A written output file, relative to the edition folder. */

@@ -20,7 +20,7 @@ import { createPublication } from "../pipeline/transform/publication.ts";
 import type { Browser } from "puppeteer-core";
 import { launchChromium, stopChromium } from "../pipeline/browser/chromium.ts";
 import { pdfWriter } from "../pipeline/writers/pdf/index.ts";
-import { paginate } from "../pipeline/writers/pdf/paginate.ts";
+import { collectGarbage, paginate } from "../pipeline/writers/pdf/paginate.ts";
 import { postprocess } from "../pipeline/writers/pdf/postprocess/index.ts";
 import { printDocument } from "../pipeline/writers/pdf/template.ts";
 import { definitionsOf } from "../pipeline/writers/shared/hast.ts";
@@ -439,12 +439,35 @@ describe("PDF pagination", () => {
     ];
     for (const [what, edit, expected] of edits) {
       const md = variant(edit);
+      // As a watch does between builds: the kept page's earlier layouts are garbage, not its pages.
+      await collectGarbage(browser);
       const kept = await printed(md, "doc");
       const fresh = await printed(md);
       if (expected === "kept") expect(kept.layout.keptPages, what).toBeGreaterThan(0);
       else expect(kept.layout.keptPages, what).toBe(0);
       expect({ ...kept.layout, keptPages: 0 }, what).toEqual(fresh.layout);
       expect(Buffer.from(kept.pdf).equals(Buffer.from(fresh.pdf)), `${what}: the same bytes`).toBe(true);
+    }
+  });
+
+  it("gives back the documents of earlier layouts when asked (watch, delivery)", async () => {
+    const dir = await project({});
+    // A browser of its own: one print page, so one renderer, whose documents can be counted.
+    const browser = await launchChromium();
+    try {
+      for (let i = 0; i < 4; i++) {
+        await writeFile(path.join(dir, "doc.md"), `${FRONT}Layout ${i}: ${"the draft convention ".repeat(200 * (i + 1))}\n`);
+        const doc = (await loadDocument(path.join(dir, "doc.md"))).doc!;
+        await paginate(browser, await printDocument(createPublication(doc, { lang: "en", languages: ["en"], epoch: EPOCH })));
+      }
+      const pages = await browser.pages();
+      expect(pages).toHaveLength(1);
+      const session = await pages[0]!.createCDPSession();
+      await collectGarbage(browser);
+      // Each layout was a new document in the same page: only the last one is left.
+      expect((await session.send("Memory.getDOMCounters")).documents).toBe(1);
+    } finally {
+      await stopChromium(browser);
     }
   });
 

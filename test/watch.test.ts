@@ -130,6 +130,7 @@ describe("a lasting builder's PDFs", () => {
         ["the closing sentence", async () => writeFile(md, (await readFile(md, "utf8")).replace(/^(We strongly urge .*)$/m, "$1 Thank you."))],
       ];
       for (const [what, edit] of edits) {
+        await builder.trim(); // as a watch does once a build is reported
         await edit();
         const kept = await builder.build(options(path.join(dir, "dist")));
         const fresh = await build(options(path.join(dir, `fresh-${edits.findIndex(([w]) => w === what)}`)));

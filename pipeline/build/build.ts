@@ -11,6 +11,7 @@ import { FORMATS, type Format, type Output, type Publication } from "../model.ts
 import { writers } from "../writers/index.ts";
 import { renderIndexPage, type IndexEntry } from "../writers/html/index-page.ts";
 import { Memo } from "../memo.ts";
+import { collectGarbage } from "./collect.ts";
 import { prepareEditions } from "./editions.ts";
 import { gitCommit } from "./epoch.ts";
 import { Staging } from "./output.ts";
@@ -97,6 +98,19 @@ export class Builder {
 
   async dispose(): Promise<void> {
     await this.resources.dispose();
+  }
+
+  /**
+   * Give back memory held without need once a build is done and nothing waits (`watch`): the
+   * garbage of the build in the browser's renderers and in this process. Without it a watch
+   * session grew with each rebuild, from 550 to 700 MiB over sixteen signatory edits.
+   */
+  async trim(): Promise<void> {
+    const renderers = this.resources.trim();
+    // This process's collection stops it for a while: the renderers' requests go out first.
+    await new Promise((resolve) => setImmediate(resolve));
+    collectGarbage();
+    await renderers;
   }
 
   async build(options: BuildOptions): Promise<BuildResult> {

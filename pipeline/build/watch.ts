@@ -37,8 +37,11 @@ export async function watch(options: WatchOptions): Promise<void> {
 
   // The files the last build read; a build that threw keeps watching those of the one before.
   let read: readonly VFile[] = [];
+  let queued = 0;
   const rebuild = (changed: string[]) => {
+    queued++;
     running = running.then(async () => {
+      queued--;
       try {
         const result = await builder.build(options);
         read = result.files;
@@ -47,6 +50,8 @@ export async function watch(options: WatchOptions): Promise<void> {
         options.onBuild({ changed, error });
       }
       rewatch(read);
+      // Reported, and no change waiting: collect the build's garbage before the next one.
+      if (queued === 0 && pending.size === 0 && !options.signal.aborted) await builder.trim().catch(() => undefined);
     });
   };
 

@@ -11,7 +11,7 @@
 import type { Browser } from "puppeteer-core";
 import { launchChromium, stopChromium } from "../../browser/chromium.ts";
 import type { Publication, Recipient, SharedResources, Writer, WriterContext } from "../../model.ts";
-import { paginate } from "./paginate.ts";
+import { collectGarbage, paginate } from "./paginate.ts";
 import { postprocess } from "./postprocess/index.ts";
 import { printDocument } from "./template.ts";
 
@@ -19,7 +19,7 @@ const SOURCE = "letterpress";
 
 /** The build's one browser, started on first use. */
 function browserOf(resources: SharedResources): Promise<Browser> {
-  return resources.get<Browser>("chromium", () => launchChromium(), stopChromium);
+  return resources.get<Browser>("chromium", () => launchChromium(), stopChromium, collectGarbage);
 }
 
 export async function renderPdf(pub: Publication, ctx: WriterContext): Promise<Uint8Array> {

@@ -81,6 +81,8 @@ interface PrintPage {
   session: CDPSession;
   blocked: BlockedRequest[];
   errors: string[];
+  /** The page's renderer, known once asked (see `collectGarbage`). */
+  isolate?: string;
 }
 
 const idle = new WeakMap<Browser, PrintPage[]>();
@@ -190,6 +192,9 @@ export async function paginate(
       }, copy as never);
       printedCopies.push(same ? await print() : undefined);
     }
+    // A run of copies (a delivery's 50) leaves its prints' garbage in the renderer, which
+    // Chromium is in no hurry to collect: 130–175 MiB instead of 70–77 after the run.
+    if (copies.length) await collect(entry);
     ok = true;
     return {
       copies: printedCopies,
@@ -245,6 +250,25 @@ async function printPdf(session: CDPSession): Promise<Uint8Array> {
     generateDocumentOutline: true,
   });
   return Buffer.from(data, "base64");
+}
+
+/** A full garbage collection in the page's renderer (every page of the renderer shares its heap). */
+function collect(entry: PrintPage): Promise<unknown> {
+  return entry.session.send("HeapProfiler.collectGarbage");
+}
+
+/**
+ * Collect the garbage in every renderer that holds one of our print pages, once per renderer
+ * (its pages share one heap): between builds of a watch, the renderers kept growing with each
+ * rebuild (to 133 MiB each after sixteen signatory edits; 65–90 with a collection after each).
+ */
+export async function collectGarbage(browser: Browser): Promise<void> {
+  const entries = [...(idle.get(browser) ?? []), ...[...(kept.get(browser)?.values() ?? [])].map((k) => k.entry)];
+  const isolates = await Promise.all(
+    entries.map(async (entry) => (entry.isolate ??= (await entry.session.send("Runtime.getIsolateId").catch(() => undefined))?.id)),
+  );
+  const once = entries.filter((entry, i) => isolates[i] === undefined || isolates.indexOf(isolates[i]) === i);
+  await Promise.all(once.map((entry) => collect(entry).catch(() => undefined)));
 }
 
 function dedupe(blocked: BlockedRequest[]): BlockedRequest[] {
