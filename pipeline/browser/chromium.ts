@@ -5,7 +5,7 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
-import puppeteer, { type Browser, type Page } from "puppeteer-core";
+import puppeteer, { type Browser, type CDPSession, type Page } from "puppeteer-core";
 import { base64Of } from "../base64.ts";
 import { ConfigError } from "../errors.ts";
 
@@ -114,15 +114,17 @@ export interface Served {
  * Block every request except the allowed ones (data:, about:blank, and URLs `allow` accepts) and
  * the ones `serve` answers itself; blocked requests are collected so the caller can report them.
  * Requests are paused through the DevTools Fetch domain directly (puppeteer's interception would
- * base64-encode a served body again for every request).
+ * base64-encode a served body again for every request), on `session` when the caller has one of
+ * the page's own already.
  */
 export async function sandboxPage(
   page: Page,
   allow: (url: string) => boolean = () => false,
   serve: (url: string) => Promise<Served> | undefined = () => undefined,
+  session?: CDPSession,
 ): Promise<BlockedRequest[]> {
   const blocked: BlockedRequest[] = [];
-  const session = await page.createCDPSession();
+  session ??= await page.createCDPSession();
   session.on("Fetch.requestPaused", (event) => {
     const { requestId, request, resourceType } = event;
     const url = request.url;

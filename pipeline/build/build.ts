@@ -12,7 +12,6 @@ import { writers } from "../writers/index.ts";
 import { renderIndexPage, type IndexEntry } from "../writers/html/index-page.ts";
 import { Memo } from "../memo.ts";
 import { prepareEditions } from "./editions.ts";
-import { gitCommit } from "./epoch.ts";
 import { Staging } from "./output.ts";
 import { ResourcePool } from "./resources.ts";
 import { CHANGES_FILE, createManifest, MANIFEST_FILE, readManifest, renderChangeReport, signatoryChanges } from "./manifest.ts";
@@ -115,11 +114,9 @@ export class Builder {
     // The browser is spawned first and comes up while the sources are parsed (a failure to start
     // surfaces in the writer).
     await Promise.all(options.formats.map((format) => writers[format].prepare?.(this.resources).catch(() => undefined)));
-    // For the record (manifest.json): git answers while the build runs.
-    const commit = gitCommit(path.dirname(path.resolve(options.input)));
     const prepared = await prepareEditions(options, this.memo);
     if (!prepared.ok) return { ok: false, files: prepared.files, outputs: [], ms: performance.now() - started };
-    const { doc, files, available, publications, fileOf: editionFiles, epoch, hashOf: editionHash, inputHash: common, coverage } = prepared.editions;
+    const { doc, files, available, publications, fileOf: editionFiles, epoch, commit, hashOf: editionHash, inputHash: common, coverage } = prepared.editions;
     const langs = publications.map((p) => p.lang);
 
     const previous = await readManifest(options.outDir);

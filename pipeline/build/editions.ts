@@ -13,7 +13,7 @@ import { hasErrors, loadDocument, type LoadedDocument } from "../load.ts";
 import type { Memo } from "../memo.ts";
 import type { Publication } from "../model.ts";
 import { createPublication } from "../transform/publication.ts";
-import { resolveEpoch } from "./epoch.ts";
+import { gitCommit, resolveEpoch } from "./epoch.ts";
 
 export interface EditionRequest {
   input: string;
@@ -35,6 +35,8 @@ export interface PreparedEditions {
   fileOf: Map<string, VFile>;
   coverage: Record<string, TranslationStats | undefined>;
   epoch: number;
+  /** The checked-out commit, if the document is in a git checkout (for the record: manifest.json). */
+  commit: Promise<string | undefined>;
   /** Hash of everything the edition's outputs depend on. */
   hashOf: (lang: string) => string;
   /** Hash of the inputs shared by all editions. */
@@ -48,8 +50,10 @@ export function availableLanguages(sourceLang: string, translationLangs: readonl
 
 /** Returns the prepared editions, or only the files when there are errors. `memo` keeps parses and overlays between builds. */
 export async function prepareEditions(request: EditionRequest, memo?: Memo): Promise<{ ok: true; editions: PreparedEditions } | { ok: false; files: VFile[] }> {
-  // Git answers while the document is read and parsed.
-  const epochOf = resolveEpoch(path.resolve(request.input), request.env);
+  // Git answers while the document is read and parsed; the epoch and the record share its answer.
+  const input = path.resolve(request.input);
+  const commit = gitCommit(path.dirname(input));
+  const epochOf = resolveEpoch(input, request.env, commit);
   epochOf.catch(() => undefined);
   const { doc, files } = await loadDocument(request.input, memo);
   if (!doc || hasErrors(files)) return { ok: false, files };
@@ -99,6 +103,7 @@ export async function prepareEditions(request: EditionRequest, memo?: Memo): Pro
       fileOf,
       coverage: Object.fromEntries(translated.map((t) => [t.lang, t.overlay?.stats])),
       epoch,
+      commit,
       hashOf,
       inputHash,
     },

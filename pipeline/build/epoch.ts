@@ -12,24 +12,28 @@ const epochs = new Map<string, number>();
  * The time every output is stamped with: SOURCE_DATE_EPOCH when set (reproducible builds), else
  * the last commit that touched the document, else its modification time. Git runs in its own
  * process while the caller goes on (a build starts this before it parses the document), and only
- * when the checked-out commit is not one it was asked about before.
+ * when the checked-out commit is not one it was asked about before. `head` is that commit when the
+ * caller has asked for it already (`gitCommit`).
  */
-export async function resolveEpoch(documentPath: string, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function resolveEpoch(
+  documentPath: string,
+  env: NodeJS.ProcessEnv = process.env,
+  head: Promise<string | undefined> = gitCommit(path.dirname(documentPath)),
+): Promise<number> {
   const fromEnv = env.SOURCE_DATE_EPOCH;
   if (fromEnv !== undefined && fromEnv !== "") {
     const n = Number(fromEnv);
     if (Number.isInteger(n) && n >= 0) return n;
   }
-  const dir = path.dirname(documentPath);
-  const head = await gitCommit(dir);
-  const key = `${documentPath}\0${head}`;
-  const known = head ? epochs.get(key) : undefined;
+  const commit = await head.catch(() => undefined);
+  const key = `${documentPath}\0${commit}`;
+  const known = commit ? epochs.get(key) : undefined;
   if (known !== undefined) return known;
   try {
-    const { stdout } = await run("git", ["log", "-1", "--format=%ct", "--", path.basename(documentPath)], { cwd: dir, encoding: "utf8" });
+    const { stdout } = await run("git", ["log", "-1", "--format=%ct", "--", path.basename(documentPath)], { cwd: path.dirname(documentPath), encoding: "utf8" });
     if (/^\d+$/.test(stdout.trim())) {
       const epoch = Number(stdout.trim());
-      if (head) {
+      if (commit) {
         if (epochs.size >= 64) epochs.delete(epochs.keys().next().value!);
         epochs.set(key, epoch);
       }

@@ -77,7 +77,7 @@ export interface CopyAddress {
 /** A sandboxed print page, kept for the next PDF of the build (a new tab costs 0.1–0.3 s). */
 interface PrintPage {
   page: Page;
-  /** A DevTools session of the page's own, for printing. */
+  /** A DevTools session of the page's own: its requests, printing, garbage collection. */
   session: CDPSession;
   blocked: BlockedRequest[];
   errors: string[];
@@ -100,12 +100,13 @@ async function acquire(browser: Browser): Promise<PrintPage> {
   const reused = idle.get(browser)?.pop();
   if (reused) return reused;
   const page = await openTab(browser);
+  const session = await page.createCDPSession();
   // The only requests answered: the fonts the document's rules name (see fonts.ts).
-  const blocked = await sandboxPage(page, () => false, (url) => fontFile(url)?.then((body) => ({ contentType: "font/woff2", body })));
+  const blocked = await sandboxPage(page, () => false, (url) => fontFile(url)?.then((body) => ({ contentType: "font/woff2", body })), session);
   const errors: string[] = [];
   page.on("pageerror", (error) => errors.push(error instanceof Error ? error.message : String(error)));
   await page.emulateMediaType("print");
-  return { page, session: await page.createCDPSession(), blocked, errors };
+  return { page, session, blocked, errors };
 }
 
 /**
