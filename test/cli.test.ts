@@ -1,11 +1,11 @@
 /** The command line as a user meets it: exit codes, located messages, dist/ kept on failure. */
-import { execFile } from "node:child_process";
-import { readdir, readFile, writeFile } from "node:fs/promises";
+import { execFile, spawn } from "node:child_process";
+import { appendFile, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { FORMATS } from "../pipeline/model.ts";
-import { cli, FRONT, hashTree, letterCopy, project, ROOT } from "./helpers.ts";
+import { cli, FRONT, hashTree, letterCopy, letterProject, project, ROOT } from "./helpers.ts";
 
 const run = promisify(execFile);
 
@@ -84,5 +84,36 @@ describe("letterpress CLI", () => {
     expect((await cli(["frobnicate"])).code).toBe(1);
     const missing = await cli(["check", "/nonexistent/doc.md"]);
     expect(missing.stderr).toBe("letterpress: error: Cannot find /nonexistent/doc.md\n");
+  });
+
+  it("watch runs as a process: builds, rebuilds after a sign-on, stops on Ctrl-C with exit 0", async () => {
+    const dir = await letterProject();
+    const child = spawn(process.execPath, [path.join(ROOT, "bin/letterpress.js"), "watch", "source/open-letter.md", "--format", "html,docx"], { cwd: dir });
+    let stdout = "";
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    const line = (pattern: RegExp) =>
+      new Promise<void>((resolve, reject) => {
+        const look = () => (pattern.test(stdout) ? (child.stdout.off("data", onData), resolve()) : undefined);
+        const onData = (d: Buffer) => ((stdout += d), look());
+        child.stdout.on("data", onData);
+        void exited.then(() => reject(new Error(`watch exited early:\n${stdout}${stderr}`)));
+        look();
+      });
+    try {
+      await line(/start: rebuilt 12 output\(s\), reused 0/);
+      await appendFile(path.join(dir, "source/signatories.yaml"), "  - name: Ngozi Watchtest\n    family: Watchtest\n    country: Nigeria\n");
+      await line(/signatories\.yaml: rebuilt 12 output\(s\)/);
+      expect(await readFile(path.join(dir, "dist/fr/open-letter.html"), "utf8")).toContain("Ngozi Watchtest");
+      child.kill("SIGINT");
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill("SIGKILL");
+    }
+    // Nothing but the watch's own lines and the letter's one known warning: no V8 or Node noise.
+    const noise = stderr.split("\n").filter((l) => l && !/^Watching |^source\/open-letter\.md$|^\d+:\d+ warning .* un-symbol letterpress$|^⚠ 1 warning$/.test(l));
+    expect(noise).toEqual([]);
+    expect(stderr.match(/un-symbol/g)).toHaveLength(2); // reported with each build
   });
 });

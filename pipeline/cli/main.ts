@@ -7,6 +7,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { setFlagsFromString } from "node:v8";
 import { reporter } from "vfile-reporter";
 import type { VFile } from "vfile";
 import { build } from "../build/build.ts";
@@ -176,6 +177,13 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         return 0;
       }
       case "watch": {
+        // A watch lives for hours, and each rebuild leaves ~10 MB of output buffers and protocol
+        // messages behind. After each full collection V8 lets its heap grow to up to four times
+        // what survived before collecting again (a factor meant for throughput), and the buffers
+        // wait with it: 1.6 keeps this process ~60 MiB smaller over a session and was no slower
+        // (1.3 cost ~0.3 s of CPU a rebuild; README, Benchmarks). This process only: builds and
+        // deliveries end within seconds and keep V8's default.
+        setFlagsFromString("--heap-growing-percent=60");
         const controller = new AbortController();
         const stop = () => controller.abort();
         process.once("SIGINT", stop);
