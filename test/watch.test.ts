@@ -1,4 +1,5 @@
 /** `letterpress watch` and the edition record: rebuild what changed, report who was added. */
+import { appendFileSync } from "node:fs";
 import { appendFile, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -62,6 +63,37 @@ describe("watch", () => {
       await running;
     }
   }, 180_000);
+
+  it("does not miss a signatory edit made during the first build, before the file was watched", async () => {
+    const dir = await letterProject();
+    const out = path.join(dir, "dist");
+    const yaml = path.join(dir, "source/signatories.yaml");
+    const controller = new AbortController();
+    const events: WatchEvent[] = [];
+    const running = watch({
+      input: path.join(dir, "source/open-letter.md"),
+      outDir: out,
+      root: dir,
+      formats: ["html"],
+      signal: controller.signal,
+      onBuild: (event) => {
+        // The first build has read the signatories and is reporting; the watch does not know
+        // the file yet (the document names it): an edit now reaches no watcher.
+        if (events.length === 0) appendFileSync(yaml, "  - name: Early Bird Coalition\n    family: Coalition\n");
+        events.push(event);
+      },
+    });
+    try {
+      expect((await nextEvent(events, 1)).result?.ok).toBe(true);
+      expect(await readFile(path.join(out, "en/open-letter.html"), "utf8")).not.toContain("Early Bird Coalition");
+      const second = await nextEvent(events, 2);
+      expect(second.changed).toEqual([yaml]);
+      expect(await readFile(path.join(out, "en/open-letter.html"), "utf8")).toContain("Early Bird Coalition");
+    } finally {
+      controller.abort();
+      await running;
+    }
+  }, 120_000);
 });
 
 describe("a builder between builds", () => {

@@ -7,6 +7,7 @@
 import { watch as watchFs, type FSWatcher } from "node:fs";
 import path from "node:path";
 import type { VFile } from "vfile";
+import { readText } from "../parse/read.ts";
 import { translationsDir } from "../i18n/translations.ts";
 import { Builder, type BuildOptions, type BuildResult } from "./build.ts";
 
@@ -49,7 +50,7 @@ export async function watch(options: WatchOptions): Promise<void> {
       } catch (error) {
         options.onBuild({ changed, error });
       }
-      rewatch(read);
+      await catchUp(rewatch(read));
       // Reported, and no change waiting: collect the build's garbage before the next one.
       if (queued === 0 && pending.size === 0 && !options.signal.aborted) await builder.trim().catch(() => undefined);
     });
@@ -69,14 +70,27 @@ export async function watch(options: WatchOptions): Promise<void> {
     return dirs;
   };
 
+  /** A watched file changed: rebuild once the burst of writes has settled. */
+  const changedFile = (file: string) => {
+    pending.add(file);
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      const changed = [...pending];
+      pending = new Set();
+      rebuild(changed);
+    }, options.debounceMs ?? 20);
+  };
+
   // Watch folders, not files: editors save by renaming, which ends a file watch. The set is
   // renewed after each build only if it changed (the document may name another data file).
   let watching = "";
-  const rewatch = (read: readonly VFile[]) => {
-    if (options.signal.aborted) return;
+  let watched = new Set<string>();
+  /** Watch what `read` needs; returns the files of `read` that were not watched before. */
+  const rewatch = (read: readonly VFile[]): VFile[] => {
+    if (options.signal.aborted) return [];
     const dirs = watchedDirs(read);
     const key = JSON.stringify([...dirs].map(([d, n]) => [d, [...n].sort()]));
-    if (key === watching) return;
+    if (key === watching) return [];
     watching = key;
     for (const w of watchers.splice(0)) w.close();
     for (const [dir, names] of dirs) {
@@ -86,19 +100,29 @@ export async function watch(options: WatchOptions): Promise<void> {
           const file = String(name);
           if (!names.has("*") && !names.has(file)) return;
           if (names.has("*") && !/\.po$/.test(file)) return;
-          pending.add(path.join(dir, file));
-          clearTimeout(timer);
-          timer = setTimeout(() => {
-            const changed = [...pending];
-            pending = new Set();
-            rebuild(changed);
-          }, options.debounceMs ?? 20);
+          changedFile(path.join(dir, file));
         });
         watchers.push(w);
       } catch {
         // a folder that does not exist (no translations yet) is simply not watched
       }
     }
+    const before = watched;
+    watched = new Set([...dirs].flatMap(([dir, names]) => [...names].map((name) => path.join(dir, name))));
+    return read.filter((file) => file.path && !before.has(path.resolve(file.path)) && watched.has(path.resolve(file.path)));
+  };
+
+  /**
+   * A file the build read before it was watched (the signatories, during the first build) may
+   * have changed since it was read, with nobody listening: compare it with what the build read.
+   */
+  const catchUp = async (unwatched: readonly VFile[]) => {
+    await Promise.all(
+      unwatched.map(async (file) => {
+        const now = await readText(path.resolve(file.path)).catch(() => undefined);
+        if (now?.value !== file.value) changedFile(path.resolve(file.path));
+      }),
+    );
   };
 
   rewatch([]);
