@@ -8,7 +8,7 @@
  */
 import { execFile } from "node:child_process";
 import { readdirSync } from "node:fs";
-import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
+import { cp, mkdir, readFile, utimes, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -173,9 +173,23 @@ describe("the epoch and commit from git", () => {
     expect(await gitCommit(dir)).toBe(await revParse());
     expect(await resolveEpoch(doc, env)).toBe(1700000000);
 
-    // Outside any repository: no commit, the file's time.
+    // Outside any repository: no commit, the file's time, followed as the file changes (what is
+    // kept between builds is that there is no repository, not the time).
     const outside = await tempDir();
-    await writeFile(path.join(outside, "doc.md"), "# Free\n");
+    const free = path.join(outside, "doc.md");
+    await writeFile(free, "# Free\n");
+    await utimes(free, 1650000000, 1650000000);
     expect(await gitCommit(outside)).toBeUndefined();
+    expect(await resolveEpoch(free, env)).toBe(1650000000);
+    await utimes(free, 1660000000, 1660000000);
+    expect(await resolveEpoch(free, env)).toBe(1660000000);
+    // A repository made there later is seen, and the document's commit dates it from then on.
+    const gitOutside = (args: string[]) =>
+      run("git", args, { cwd: outside, env: { ...process.env, GIT_AUTHOR_DATE: "1670000000 +0000", GIT_COMMITTER_DATE: "1670000000 +0000", GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@e", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@e" } });
+    await gitOutside(["init", "-q", "-b", "main"]);
+    expect(await resolveEpoch(free, env)).toBe(1660000000); // no commit yet: still the file's time
+    await gitOutside(["add", "doc.md"]);
+    await gitOutside(["commit", "-q", "-m", "first"]);
+    expect(await resolveEpoch(free, env)).toBe(1670000000);
   });
 });

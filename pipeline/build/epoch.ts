@@ -5,8 +5,13 @@ import { promisify } from "node:util";
 
 const run = promisify(execFile);
 
-/** Epochs found with `git log`, by document and checked-out commit (a watch asks after every build). */
-const epochs = new Map<string, number>();
+/**
+ * What `git log` answered, by document and checked-out commit (a watch asks after every build): the
+ * commit time, or null when there is none (no repository, or the document in no commit yet; the
+ * file's modification time stands in). Without a repository nothing changes that answer until one
+ * appears, which `gitCommit` sees (a commit, a new key): no `git` process per rebuild.
+ */
+const epochs = new Map<string, number | null>();
 
 /**
  * The time every output is stamped with: SOURCE_DATE_EPOCH when set (reproducible builds), else
@@ -26,23 +31,24 @@ export async function resolveEpoch(
     if (Number.isInteger(n) && n >= 0) return n;
   }
   const commit = await head.catch(() => undefined);
-  const key = `${documentPath}\0${commit}`;
-  const known = commit ? epochs.get(key) : undefined;
-  if (known !== undefined) return known;
-  try {
-    const { stdout } = await run("git", ["log", "-1", "--format=%ct", "--", path.basename(documentPath)], { cwd: path.dirname(documentPath), encoding: "utf8" });
-    if (/^\d+$/.test(stdout.trim())) {
-      const epoch = Number(stdout.trim());
-      if (commit) {
-        if (epochs.size >= 64) epochs.delete(epochs.keys().next().value!);
-        epochs.set(key, epoch);
-      }
-      return epoch;
-    }
-  } catch {
-    // not a git checkout
+  const key = `${documentPath}\0${commit ?? ""}`;
+  let epoch = epochs.get(key);
+  if (epoch === undefined) {
+    epoch = await lastCommitTime(documentPath);
+    if (epochs.size >= 64) epochs.delete(epochs.keys().next().value!);
+    epochs.set(key, epoch);
   }
-  return Math.floor((await stat(documentPath)).mtimeMs / 1000);
+  return epoch ?? Math.floor((await stat(documentPath)).mtimeMs / 1000);
+}
+
+/** When the last commit that touched the file was made; null outside git or before its first commit. */
+async function lastCommitTime(file: string): Promise<number | null> {
+  try {
+    const { stdout } = await run("git", ["log", "-1", "--format=%ct", "--", path.basename(file)], { cwd: path.dirname(file), encoding: "utf8" });
+    return /^\d+$/.test(stdout.trim()) ? Number(stdout.trim()) : null;
+  } catch {
+    return null; // not a git checkout
+  }
 }
 
 const COMMIT = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
