@@ -5,6 +5,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { build, Builder, type BuildResult } from "../pipeline/build/build.ts";
 import { watch, type WatchEvent } from "../pipeline/build/watch.ts";
+import type { Format } from "../pipeline/model.ts";
 import { cli, letterCopy, letterProject } from "./helpers.ts";
 
 /** Wait for the next build event. */
@@ -20,20 +21,38 @@ function nextEvent(events: WatchEvent[], count: number, timeout = 60_000): Promi
   });
 }
 
+/**
+ * `watch` on the letter's project in `dir` into `dir/dist`, its build events collected in order;
+ * `onBuild` sees each event before it is collected. `stop` ends the watch.
+ */
+function watchLetter(dir: string, formats: Format[], onBuild?: (event: WatchEvent, before: readonly WatchEvent[]) => void) {
+  const controller = new AbortController();
+  const events: WatchEvent[] = [];
+  const running = watch({
+    input: path.join(dir, "source/open-letter.md"),
+    outDir: path.join(dir, "dist"),
+    root: dir,
+    formats,
+    signal: controller.signal,
+    onBuild: (event) => {
+      onBuild?.(event, events);
+      events.push(event);
+    },
+  });
+  return {
+    events,
+    stop: async () => {
+      controller.abort();
+      await running;
+    },
+  };
+}
+
 describe("watch", () => {
   it("rebuilds every edition after a signatory edit and only one language after a PO edit", async () => {
     const dir = await letterProject();
     const out = path.join(dir, "dist");
-    const controller = new AbortController();
-    const events: WatchEvent[] = [];
-    const running = watch({
-      input: path.join(dir, "source/open-letter.md"),
-      outDir: out,
-      root: dir,
-      formats: ["html", "docx"],
-      signal: controller.signal,
-      onBuild: (event) => events.push(event),
-    });
+    const { events, stop } = watchLetter(dir, ["html", "docx"]);
     try {
       const first = await nextEvent(events, 1);
       expect(first.changed).toEqual([]);
@@ -59,8 +78,7 @@ describe("watch", () => {
       expect(third.result?.reused).toBe(10); // 5 other languages × 2 formats
       expect(await readFile(path.join(out, "fr/open-letter.html"), "utf8")).toContain("Mesdames et Messieurs les Ambassadeurs,");
     } finally {
-      controller.abort();
-      await running;
+      await stop();
     }
   }, 180_000);
 
@@ -68,20 +86,10 @@ describe("watch", () => {
     const dir = await letterProject();
     const out = path.join(dir, "dist");
     const yaml = path.join(dir, "source/signatories.yaml");
-    const controller = new AbortController();
-    const events: WatchEvent[] = [];
-    const running = watch({
-      input: path.join(dir, "source/open-letter.md"),
-      outDir: out,
-      root: dir,
-      formats: ["html"],
-      signal: controller.signal,
-      onBuild: (event) => {
-        // The first build has read the signatories and is reporting; the watch does not know
-        // the file yet (the document names it): an edit now reaches no watcher.
-        if (events.length === 0) appendFileSync(yaml, "  - name: Early Bird Coalition\n    family: Coalition\n");
-        events.push(event);
-      },
+    const { events, stop } = watchLetter(dir, ["html"], (_event, before) => {
+      // The first build has read the signatories and is reporting; the watch does not know the
+      // file yet (the document names it): an edit now reaches no watcher.
+      if (before.length === 0) appendFileSync(yaml, "  - name: Early Bird Coalition\n    family: Coalition\n");
     });
     try {
       expect((await nextEvent(events, 1)).result?.ok).toBe(true);
@@ -90,8 +98,7 @@ describe("watch", () => {
       expect(second.changed).toEqual([yaml]);
       expect(await readFile(path.join(out, "en/open-letter.html"), "utf8")).toContain("Early Bird Coalition");
     } finally {
-      controller.abort();
-      await running;
+      await stop();
     }
   }, 120_000);
 });

@@ -83,15 +83,15 @@ export async function watch(options: WatchOptions): Promise<void> {
 
   // Watch folders, not files: editors save by renaming, which ends a file watch. The set is
   // renewed after each build only if it changed (the document may name another data file).
-  let watching = "";
+  /** What is watched: each folder's file names joined to it (`*` for the translations). */
   let watched = new Set<string>();
   /** Watch what `read` needs; returns the files of `read` that were not watched before. */
   const rewatch = (read: readonly VFile[]): VFile[] => {
     if (options.signal.aborted) return [];
     const dirs = watchedDirs(read);
-    const key = JSON.stringify([...dirs].map(([d, n]) => [d, [...n].sort()]));
-    if (key === watching) return [];
-    watching = key;
+    const before = watched;
+    watched = new Set([...dirs].flatMap(([dir, names]) => [...names].map((name) => path.join(dir, name))));
+    if (watched.size === before.size && [...watched].every((file) => before.has(file))) return [];
     for (const w of watchers.splice(0)) w.close();
     for (const [dir, names] of dirs) {
       try {
@@ -107,8 +107,6 @@ export async function watch(options: WatchOptions): Promise<void> {
         // a folder that does not exist (no translations yet) is simply not watched
       }
     }
-    const before = watched;
-    watched = new Set([...dirs].flatMap(([dir, names]) => [...names].map((name) => path.join(dir, name))));
     return read.filter((file) => file.path && !before.has(path.resolve(file.path)) && watched.has(path.resolve(file.path)));
   };
 
