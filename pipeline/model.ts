@@ -5,7 +5,7 @@
  * tree plus the typed facts that writers must agree on (metadata, footnote numbering, anchor ids,
  * headings, signatories, labels). Writers never re-derive any of these from the Markdown.
  */
-import type { Root } from "mdast";
+import type { FootnoteDefinition, Root } from "mdast";
 import type { VFile } from "vfile";
 import type { Labels } from "./i18n/labels.ts";
 
@@ -75,6 +75,31 @@ export interface Signatories {
   individuals: Individual[];
 }
 
+/**
+ * One entry of an edition's outline: a heading of the text, or a section Letterpress adds (the
+ * signatory list and its parts, the notes), with its text in the edition's language.
+ */
+export interface OutlineEntry {
+  depth: number;
+  text: string;
+  /** Anchor id of the entry's heading or section. */
+  id: string;
+  /** Set when the text is not in the edition's language (a label that fell back to English). */
+  lang?: string;
+  /**
+   * What the entry stands for: formats without a notes section (PDF, DOCX: notes at the foot of
+   * the page) leave out the `notes` entry.
+   */
+  kind: "heading" | "signatories" | "notes";
+}
+
+/** A note of an edition: its number and ids, and its text in the edition's language. */
+export interface EditionNote {
+  footnote: Footnote;
+  /** The definition in the edition's tree (translated where the translation has it). */
+  definition: FootnoteDefinition;
+}
+
 /** Text direction of an edition. */
 export type Direction = "ltr" | "rtl";
 
@@ -88,12 +113,18 @@ export interface Publication {
   /** Whether this edition is a translation of the canonical source. */
   translated: boolean;
   meta: Metadata;
-  /** Transformed mdast tree: footnote references carry `data.footnote`, headings `data.id`. */
+  /**
+   * The edition's mdast tree, ready to render: footnote references carry `data.footnote`,
+   * headings `data.id`; the signatory list is a `signatories` node (where the author put its
+   * marker, else at the end) and a translation's notice a `notice` node after the title. Footnote
+   * definitions are not in it: they are in `notes`.
+   */
   tree: Root;
   footnotes: Footnote[];
-  /** Footnotes by normalised identifier. */
-  footnoteByIdentifier: Map<string, Footnote>;
-  headings: Heading[];
+  /** The notes in number order, with their definitions. */
+  notes: EditionNote[];
+  /** Headings and the sections Letterpress adds, in reading order (navigation, bookmarks). */
+  outline: OutlineEntry[];
   /** Every anchor id that exists in the document (headings, notes, references, sections). */
   anchors: Set<string>;
   signatories?: Signatories;

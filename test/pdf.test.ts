@@ -23,7 +23,6 @@ import { pdfWriter } from "../pipeline/writers/pdf/index.ts";
 import { collectGarbage, paginate } from "../pipeline/writers/pdf/paginate.ts";
 import { postprocess } from "../pipeline/writers/pdf/postprocess/index.ts";
 import { printDocument } from "../pipeline/writers/pdf/template.ts";
-import { definitionsOf } from "../pipeline/writers/shared/hast.ts";
 import { FRONT, LETTER, project, ROOT, tempDir } from "./helpers.ts";
 
 const run = promisify(execFile);
@@ -161,8 +160,7 @@ function catalogOf(objects: Record<string, { value?: Record<string, unknown> }>)
 
 /** The first words of each note of a publication, as the model has them. */
 function noteOpenings(pub: Publication): string[] {
-  const definitions = definitionsOf(pub.tree);
-  return pub.footnotes.map((n) => toString(definitions.get(n.identifier)!).split(/\s+/).slice(0, 3).join(" "));
+  return pub.notes.map(({ definition }) => toString(definition).split(/\s+/).slice(0, 3).join(" "));
 }
 
 // ------------------------------------------------------------------------------ the letter
@@ -259,7 +257,7 @@ describe("PDF edition (en)", () => {
   it("has bookmarks with the headings' exact text, catalog Lang, DisplayDocTitle and a structure tree", async () => {
     const { outlines, objects } = await qpdfJson(en.file);
     const labels = en.pub.labels;
-    expect(flatten(outlines)).toEqual([...en.pub.headings.map((h) => h.text), labels.get("signatories"), labels.get("organisations"), labels.get("individuals")]);
+    expect(flatten(outlines)).toEqual([...en.pub.outline.filter((e) => e.kind === "heading").map((e) => e.text), labels.get("signatories"), labels.get("organisations"), labels.get("individuals")]);
     expect(outlines[0]!.destpageposfrom1).toBe(1);
     const catalog = catalogOf(objects);
     expect(catalog["/Lang"]).toBe("u:en");

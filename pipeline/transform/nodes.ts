@@ -1,11 +1,25 @@
 /**
  * mdast extensions used by Letterpress. The signatory list is a node of its own, placed where the
- * author wrote `<!-- signatories -->`; writers render it from `Publication.signatories`.
+ * author wrote `<!-- signatories -->` (or at the end); writers render it from
+ * `Publication.signatories`. The translation notice is a node too, so its place is decided once.
  */
 import type { Data, Node } from "mdast";
 
 export interface SignatoriesNode extends Node {
   type: "signatories";
+  data?: Data;
+}
+
+/**
+ * The notice of a translated edition ("Unofficial translation…"), placed once by the edition
+ * model right after the title; writers render it where they meet it.
+ */
+export interface NoticeNode extends Node {
+  type: "notice";
+  /** The notice in the edition's language, or in English when its label falls back. */
+  value: string;
+  /** Set when the text is not in the edition's language (the label fell back to English). */
+  lang?: string;
   data?: Data;
 }
 
@@ -22,9 +36,11 @@ export interface FootnoteRefData {
 declare module "mdast" {
   interface RootContentMap {
     signatories: SignatoriesNode;
+    notice: NoticeNode;
   }
   interface BlockContentMap {
     signatories: SignatoriesNode;
+    notice: NoticeNode;
   }
   interface Data {
     /** Anchor id assigned once (headings). */

@@ -100,7 +100,7 @@ export class Converter {
       if (node.type === "definition" && !this.definitions.has(node.identifier)) this.definitions.set(node.identifier, node);
       if (node.type === "link" && node.url.startsWith("#")) this.linked.add(safeDecode(node.url.slice(1)));
     });
-    for (const h of pub.headings) this.placeable.add(h.id);
+    for (const entry of pub.outline) if (entry.kind === "heading") this.placeable.add(entry.id);
     this.placeable.add("content");
     for (const id of this.notes.anchors()) this.placeable.add(id);
     const list = pub.signatories;
@@ -115,26 +115,8 @@ export class Converter {
   body(): FileChild[] {
     const out: FileChild[] = [];
     if (this.linked.has("content")) this.pendingStart.push(new Bookmark({ id: bookmarkName("content"), children: [] }));
-    let noticeDone = !this.pub.translated;
-    let signatoriesDone = !this.pub.signatories;
-    for (const node of this.pub.tree.children) {
-      if (node.type === "signatories") signatoriesDone = true;
-      out.push(...this.block(node, BODY));
-      if (!noticeDone && node.type === "heading" && node.depth === 1) {
-        out.push(this.notice());
-        noticeDone = true;
-      }
-    }
-    if (!noticeDone) out.unshift(this.notice());
-    // A document with a signatories file but no marker gets the list at the end (as in HTML).
-    if (!signatoriesDone) out.push(...signatoriesBlocks(this));
+    for (const node of this.pub.tree.children) out.push(...this.block(node, BODY));
     return out;
-  }
-
-  /** "Unofficial translation …" under the title of a translated edition. */
-  private notice(): Paragraph {
-    const foreign = this.pub.labels.isFallback("unofficial-translation") ? "en" : undefined;
-    return this.paragraph([this.run(this.pub.labels.get("unofficial-translation"), { lang: foreign })], BODY, { style: STYLE.notice });
   }
 
   blocks(nodes: readonly RootContent[], ctx: BlockContext): FileChild[] {
@@ -159,6 +141,9 @@ export class Converter {
         return [this.paragraph([], ctx, { border: RULE })];
       case "signatories":
         return ctx.inNote ? [] : signatoriesBlocks(this);
+      case "notice":
+        // "Unofficial translation …", where the edition model put it (under the title).
+        return [this.paragraph([this.run(node.value, { lang: node.lang })], ctx, { style: STYLE.notice })];
       case "footnoteDefinition":
       case "definition":
       case "html":

@@ -14,7 +14,6 @@ import { Bookmark, FootnoteReferenceRun, Paragraph, type ParagraphChild } from "
 import type { FootnoteDefinition, FootnoteReference } from "mdast";
 import { SKIP, visit } from "unist-util-visit";
 import type { Footnote } from "../../model.ts";
-import { definitionsOf } from "../shared/hast.ts";
 import { bookmarkName, noteReferenceBookmark } from "./bookmarks.ts";
 import type { BlockContext, Converter, RunFormat } from "./convert.ts";
 import { noteReferenceField } from "./fields.ts";
@@ -35,7 +34,7 @@ export class Notes {
 
   constructor(conv: Converter) {
     this.conv = conv;
-    this.definitions = definitionsOf(conv.pub.tree);
+    this.definitions = new Map(conv.pub.notes.map(({ footnote, definition }) => [footnote.identifier, definition]));
     visit(conv.pub.tree, (node) => {
       if (node.type === "footnoteDefinition") return SKIP;
       if (node.type === "footnoteReference" && node.data?.footnote) this.inBody.add(node.data.footnote.number);

@@ -21,7 +21,7 @@ import type { Element, ElementContent } from "hast";
 import { toHtml } from "hast-util-to-html";
 import { h } from "hastscript";
 import type { VFile } from "vfile";
-import type { Footnote, Publication, Writer } from "../../model.ts";
+import type { Footnote, OutlineEntry, Publication, Writer } from "../../model.ts";
 import { allFaces, FAMILIES, FONT_STACK, facesCovering, facesFor, fontBytes, fontFaceRule, type FontFace } from "../shared/fonts.ts";
 import { appendToLastParagraph, backLinks, renderBody, type NoteStrategy } from "../shared/hast.ts";
 import { COMPRESSED, zipEntries, type ZipEntry } from "../shared/zip.ts";
@@ -100,15 +100,13 @@ export interface EpubParts {
 export async function epubParts(pub: Publication, file?: VFile): Promise<EpubParts> {
   const { body, notes } = renderBody(pub, epubNotes);
   const labels = pub.labels;
-  const main: ElementContent[] = [];
-  if (pub.translated) main.push(h("p", { className: ["notice"] }, labels.get("unofficial-translation")));
-  main.push(...body, ...notes);
+  const main: ElementContent[] = [...body, ...notes];
   const article = fitForEpub(h("main", { id: "content" }, main), file);
   const content = toHtml(article);
 
   // A package, a content document and a nav link all need a non-empty title.
   const title = pub.meta.title.trim() || pub.meta.shortTitle.trim() || pub.slug;
-  const entries = outline(pub);
+  const entries = pub.outline;
   const toc = navTree(entries.length > 0 ? entries : [{ depth: 1, text: title, id: "content" }]);
   const tocTitle = labels.get("contents");
   const navText = new Map<string, string>([["400 normal", flattenNav(toc)], ["700 normal", tocTitle]]);
@@ -157,7 +155,7 @@ export async function epubParts(pub: Publication, file?: VFile): Promise<EpubPar
     toc,
     tocTitleLang: labels.isFallback("contents") ? "en" : "",
     chapterHref: CHAPTER_FILE,
-    startFragment: pub.headings[0]?.id || "content",
+    startFragment: pub.outline.find((e) => e.kind === "heading")?.id || "content",
   };
   const chapter = { id: CHAPTER_ID, title, content, filename: CHAPTER_FILE, dir: pub.dir };
   return { options, chapter, identifier };
@@ -272,49 +270,8 @@ function publicationDate(pub: Publication): string {
 // ---------------------------------------------------------------------------------------------
 // Navigation
 
-interface OutlineEntry {
-  depth: number;
-  text: string;
-  id: string;
-  lang?: string;
-}
-
-/** Headings in reading order, with the signatory list and the notes where they appear. */
-function outline(pub: Publication): OutlineEntry[] {
-  const labels = pub.labels;
-  const section = (key: "signatories" | "notes", id: string): OutlineEntry => ({
-    depth: 2,
-    text: labels.get(key),
-    id,
-    ...(labels.isFallback(key) ? { lang: "en" } : {}),
-  });
-  const entries: OutlineEntry[] = [];
-  let next = 0;
-  let placedSignatories = false;
-  for (const child of pub.tree.children) {
-    if (child.type === "signatories") {
-      if (pub.signatories && !placedSignatories) entries.push(section("signatories", "signatories"));
-      placedSignatories = true;
-      continue;
-    }
-    const count = countHeadings(child);
-    entries.push(...pub.headings.slice(next, next + count));
-    next += count;
-  }
-  entries.push(...pub.headings.slice(next));
-  if (pub.signatories && !placedSignatories) entries.push(section("signatories", "signatories"));
-  if (pub.footnotes.length > 0) entries.push(section("notes", "notes"));
-  return entries.filter((e) => e.id !== "" && e.text !== "");
-}
-
-function countHeadings(node: { type: string; children?: unknown[] }): number {
-  let n = node.type === "heading" ? 1 : 0;
-  for (const child of (node.children ?? []) as Array<{ type: string; children?: unknown[] }>) n += countHeadings(child);
-  return n;
-}
-
 /** Nest entries by depth: each entry goes under the nearest earlier entry of lower depth. */
-function navTree(entries: OutlineEntry[]): NavEntry[] {
+function navTree(entries: ReadonlyArray<Pick<OutlineEntry, "depth" | "text" | "id" | "lang">>): NavEntry[] {
   const roots: NavEntry[] = [];
   const stack: Array<{ depth: number; entry: NavEntry }> = [];
   for (const e of entries) {

@@ -82,7 +82,6 @@ export async function renderHtmlPage(pub: Publication, options: { extraCss?: str
       ]),
     );
   }
-  if (pub.translated) header.push(h("p", { className: ["notice"] }, labels.get("unofficial-translation")));
 
   const main = h("main", { id: "content", tabIndex: -1 }, [h("article", [...body, ...notes])]);
   const footer = h("footer", [

@@ -38,10 +38,7 @@ export interface PrintDocument {
 
 export async function printDocument(pub: Publication): Promise<PrintDocument> {
   const { body, notes } = renderBody(pub, pdfNotes());
-  const front: ElementContent[] = pub.translated
-    ? [h("p", { className: ["notice"], ...(pub.labels.isFallback("unofficial-translation") ? { lang: "en", dir: "ltr" } : {}) }, pub.labels.get("unofficial-translation"))]
-    : [];
-  const article = h("article", { className: ["letter"], lang: pub.lang, dir: pub.dir }, insertAfterTitle(body, front));
+  const article = h("article", { className: ["letter"], lang: pub.lang, dir: pub.dir }, body);
 
   const pageOf = pub.labels.get("page-of");
   const text = [visibleText([article, ...notes]), pub.meta.title, pub.meta.shortTitle, pageOf, GENERATED_TEXT].join(" ");
@@ -80,36 +77,12 @@ export async function printDocument(pub: Publication): Promise<PrintDocument> {
   const html = before + pieces.join("") + after;
   // The blocks as the page numbers them: elements (the text between them is white space).
   const blocks = pieces.filter((_, i) => article.children[i]!.type === "element");
-  return { html, blocks, shell, outline: outlineOf(pub, article), images: imagesOf(article) };
+  return { html, blocks, shell, outline: outlineOf(pub), images: imagesOf(article) };
 }
 
-/** The translation notice goes right after the title. */
-function insertAfterTitle(body: ElementContent[], extra: ElementContent[]): ElementContent[] {
-  if (extra.length === 0) return body;
-  const at = body.findIndex((n) => n.type === "element" && n.tagName === "h1");
-  return at < 0 ? [...extra, ...body] : [...body.slice(0, at + 1), ...extra, ...body.slice(at + 1)];
-}
-
-/** Headings in document order, with the model's exact text where the model has it. */
-function outlineOf(pub: Publication, root: Element): PrintDocument["outline"] {
-  const byId = new Map(pub.headings.map((heading) => [heading.id, heading]));
-  const out: PrintDocument["outline"] = [];
-  const walk = (node: Nodes) => {
-    if (node.type === "element") {
-      if (/^h[1-6]$/.test(node.tagName)) {
-        const id = String(node.properties.id ?? "");
-        const known = byId.get(id);
-        out.push({ depth: Number(node.tagName[1]), id, title: known?.text ?? toString(node).replace(/\s+/g, " ").trim() });
-        return;
-      }
-      // Notes are not part of the outline.
-      const classes = node.properties.className;
-      if (Array.isArray(classes) && classes.includes("fn")) return;
-    }
-    if ("children" in node) for (const child of node.children) walk(child as Nodes);
-  };
-  walk(root);
-  return out;
+/** The bookmarks: the edition's outline, but for the notes, which stand at the foot of each page. */
+function outlineOf(pub: Publication): PrintDocument["outline"] {
+  return pub.outline.filter((entry) => entry.kind !== "notes").map(({ depth, id, text }) => ({ depth, id, title: text }));
 }
 
 function imagesOf(root: Element): string[] {

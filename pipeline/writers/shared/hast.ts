@@ -6,11 +6,10 @@
  */
 import type { Element, ElementContent, Root as HastRoot } from "hast";
 import { h } from "hastscript";
-import type { FootnoteDefinition, Nodes, Root } from "mdast";
+import type { Nodes, Root } from "mdast";
 import { toHast, type Handler, type State } from "mdast-util-to-hast";
-import { visit } from "unist-util-visit";
 import type { Footnote, Publication } from "../../model.ts";
-import type { FootnoteRefData } from "../../transform/nodes.ts";
+import type { FootnoteRefData, NoticeNode } from "../../transform/nodes.ts";
 
 /** How a format shows footnote references and notes. */
 export interface NoteStrategy {
@@ -20,18 +19,9 @@ export interface NoteStrategy {
   notes?(pub: Publication, rendered: Array<{ note: Footnote; content: ElementContent[] }>): ElementContent[];
 }
 
-/** Definitions of the edition's tree by identifier. */
-export function definitionsOf(tree: Root): Map<string, FootnoteDefinition> {
-  const map = new Map<string, FootnoteDefinition>();
-  visit(tree, "footnoteDefinition", (node) => {
-    if (!map.has(node.identifier)) map.set(node.identifier, node);
-  });
-  return map;
-}
-
 /** Render the publication's body. Returns the article content and the notes. */
 export function renderBody(pub: Publication, strategy: NoteStrategy): { body: ElementContent[]; notes: ElementContent[] } {
-  const definitions = definitionsOf(pub.tree);
+  const definitions = new Map(pub.notes.map(({ footnote, definition }) => [footnote.identifier, definition]));
   const renderDefinition = (note: Footnote): ElementContent[] => {
     const definition = definitions.get(note.identifier);
     if (!definition) return [];
@@ -45,11 +35,11 @@ export function renderBody(pub: Publication, strategy: NoteStrategy): { body: El
       if (!ref || !note) return undefined;
       return strategy.reference(note, ref, pub, () => renderDefinition(note));
     },
-    footnoteDefinition() {
-      return undefined;
-    },
     signatories() {
       return signatoriesSection(pub);
+    },
+    notice(_state: State, node: Nodes) {
+      return noticeElement(node as NoticeNode);
     },
     text(state: State, node: Nodes) {
       const value = (node as { value: string }).value;
@@ -67,14 +57,13 @@ export function renderBody(pub: Publication, strategy: NoteStrategy): { body: El
 
   const body = convert(pub.tree);
   if (pub.recipient) body.unshift(recipientBlock(pub));
-  const notes = strategy.notes?.(pub, pub.footnotes.map((note) => ({ note, content: renderDefinition(note) }))) ?? [];
-  // A document with a signatories file but no marker gets the list at the end.
-  if (pub.signatories && !hasSignatoriesNode(pub.tree)) body.push(signatoriesSection(pub));
+  const notes = strategy.notes?.(pub, pub.notes.map(({ footnote }) => ({ note: footnote, content: renderDefinition(footnote) }))) ?? [];
   return { body, notes };
 }
 
-function hasSignatoriesNode(tree: Root): boolean {
-  return tree.children.some((n) => n.type === "signatories");
+/** The translation notice; marked English (and isolated) when its label fell back. */
+export function noticeElement(node: NoticeNode): Element {
+  return h("p", { className: ["notice"], ...(node.lang ? { lang: node.lang, dir: "ltr" } : {}) }, node.value);
 }
 
 /** The address block of a delivered copy, above the title. */
