@@ -9,11 +9,11 @@ import type { VFile } from "vfile";
 import { check } from "./check/index.ts";
 import { loadSignatories } from "./data/signatories.ts";
 import { keyOf, type Memo } from "./memo.ts";
-import type { Metadata, Signatories } from "./model.ts";
+import type { ImageResource, Metadata, Signatories } from "./model.ts";
 import { parseMarkdown } from "./parse/markdown.ts";
 import { readText } from "./parse/read.ts";
 import { computeFacts, type Facts } from "./transform/facts.ts";
-import { embedImages } from "./transform/images.ts";
+import { loadImages } from "./transform/images.ts";
 import { resolveReferences } from "./transform/references.ts";
 import { sanitize } from "./transform/sanitize.ts";
 
@@ -27,6 +27,8 @@ export interface LoadedDocument {
   tree: Root;
   facts: Facts;
   signatories: Signatories | undefined;
+  /** Local images by the URL the tree's image nodes carry. */
+  images: Map<string, ImageResource>;
 }
 
 export interface LoadResult {
@@ -75,10 +77,10 @@ export async function loadDocument(documentPath: string, memo?: Memo): Promise<L
     : undefined;
   check({ tree, file, facts, meta, signatories });
   sanitize(tree);
-  await embedImages(tree, file, absolute);
+  const images = await loadImages(tree, file, absolute);
   if (!meta) return { doc: undefined, files };
   return {
-    doc: { path: absolute, slug: path.basename(absolute).replace(/\.(md|markdown)$/i, ""), file, meta, tree, facts, signatories },
+    doc: { path: absolute, slug: path.basename(absolute).replace(/\.(md|markdown)$/i, ""), file, meta, tree, facts, signatories, images },
     files,
   };
 }

@@ -35,6 +35,20 @@ export interface Metadata {
   missions?: string;
 }
 
+/** A local image of the document, read once at load (see `transform/images.ts`). */
+export interface ImageResource {
+  /** The URL as written in the Markdown (`logo.png`): the key image nodes are looked up by. */
+  url: string;
+  mediaType: string;
+  extension: "png" | "jpg" | "gif" | "webp";
+  data: Uint8Array;
+  /** Intrinsic size in pixels. */
+  width: number;
+  height: number;
+  /** A file name from the content (`image-<hash>.png`), for formats that package files. */
+  name: string;
+}
+
 /** One footnote, numbered by the order of its first reference. */
 export interface Footnote {
   /** 1-based number shown to readers in every format. */
@@ -125,6 +139,8 @@ export interface Publication {
   notes: EditionNote[];
   /** Headings and the sections Letterpress adds, in reading order (navigation, bookmarks). */
   outline: OutlineEntry[];
+  /** The document's local images by the URL image nodes carry. */
+  images: ReadonlyMap<string, ImageResource>;
   /** Every anchor id that exists in the document (headings, notes, references, sections). */
   anchors: Set<string>;
   signatories?: Signatories;

@@ -114,13 +114,12 @@ export function nest(entries: Array<{ level: number; text: string }>): OutlineEn
 
 /**
  * Headings Letterpress adds for its own sections, and the formats whose outline shows them. Notes
- * are at the foot of the page in PDF and Word (no "Notes" section); the EPUB navigation lists the
- * document's headings and its two sections (signatories, notes), not the list's subheadings.
+ * are at the foot of the page in PDF and Word (no "Notes" section).
  */
 export const SECTION_HEADINGS: Record<"notes" | "organisations" | "individuals", readonly Format[]> = {
   notes: ["html", "epub"],
-  organisations: ["html", "pdf", "docx"],
-  individuals: ["html", "pdf", "docx"],
+  organisations: ["html", "pdf", "docx", "epub"],
+  individuals: ["html", "pdf", "docx", "epub"],
 };
 
 /** The outline a format must show, given the HTML edition's outline and section labels. */

@@ -40,6 +40,7 @@ export type PluralLabelKey = keyof typeof PLURAL_LABELS;
 export const PLURAL_FORMS: Record<string, { header: string; categories: Intl.LDMLPluralRule[] }> = {
   en: { header: "nplurals=2; plural=(n != 1);", categories: ["one", "other"] },
   fr: { header: "nplurals=2; plural=(n > 1);", categories: ["one", "other"] },
+  de: { header: "nplurals=2; plural=(n != 1);", categories: ["one", "other"] },
   es: { header: "nplurals=2; plural=(n != 1);", categories: ["one", "other"] },
   ru: {
     header: "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);",

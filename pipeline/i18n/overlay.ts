@@ -10,10 +10,9 @@ import type { FootnoteReference, Image, Nodes, Paragraph, PhrasingContent, Root 
 import { toString } from "mdast-util-to-string";
 import { visit } from "unist-util-visit";
 import type { VFile } from "vfile";
-import { CANDIDATE } from "../check/rules/un-symbols.ts";
+import { CANDIDATE } from "../policy.ts";
 import type { LoadedDocument } from "../load.ts";
 import { parseFragment } from "../parse/markdown.ts";
-import { sanitize } from "../transform/sanitize.ts";
 import { LABELS, PLURAL_LABELS, type LabelCatalog, type LabelKey, type PluralLabelKey } from "./labels.ts";
 import type { PoEntry, PoFile } from "./po.ts";
 import type { Segment } from "./segments.ts";
@@ -71,6 +70,9 @@ export function applyOverlay(
     m.fatal = severity === "error";
   };
 
+  // Images of translated paragraphs by their canonical counterpart: an image's alt-text segment
+  // applies to the image where the translated paragraph puts it.
+  const imageTwin = new Map<Image, Image>();
   const meta: Overlay["meta"] = {};
   const catalog: LabelCatalog = { lang, text: {}, plural: {} };
   // Translated paragraphs are parsed together: one parse of a document costs a fraction of one
@@ -113,7 +115,7 @@ export function applyOverlay(
         break;
       }
       case "alt": {
-        const image = cloneOf.get(segment.node!) as Image | undefined;
+        const image = imageTwin.get(segment.node as Image) ?? (cloneOf.get(segment.node!) as Image | undefined);
         if (image) image.alt = msgstr[0]!;
         break;
       }
@@ -132,6 +134,7 @@ export function applyOverlay(
           say(entry, "warning", `Translation of \`${segment.context}\` contains raw HTML (${parsed.html.map((h) => `\`${h.length > 30 ? `${h.slice(0, 29)}…` : h}\``).join(", ")}), which is removed`, "raw-html");
         }
         transferReferences(target.children, children);
+        pairImages(segment.node!, children, imageTwin);
         target.children = children;
         break;
       }
@@ -224,11 +227,17 @@ function inlineOf(paragraph: Paragraph): ParsedInline | undefined {
   if (first?.type !== "text" || !first.value.startsWith("X ")) return undefined;
   first.value = first.value.slice(2);
   if (first.value === "") paragraph.children.shift();
+  // Raw HTML is removed (and reported by the caller). Links and images need no sanitising here:
+  // the canonical text has only safe ones, so a translation that changes one is a structure error.
   const html: string[] = [];
-  visit(paragraph, "html", (node) => {
+  visit(paragraph, "html", (node, index, parent) => {
     html.push(node.value);
+    if (parent && index !== undefined) {
+      parent.children.splice(index, 1);
+      return index;
+    }
+    return undefined;
   });
-  sanitize({ type: "root", children: [paragraph] });
   visit(paragraph, (node) => {
     delete node.position;
   });
@@ -239,7 +248,7 @@ function inlineOf(paragraph: Paragraph): ParsedInline | undefined {
 function compareStructure(source: PhrasingContent[], translated: PhrasingContent[]): string | undefined {
   const a = structureOf(source);
   const b = structureOf(translated);
-  for (const [kind, label] of [["notes", "footnote references"], ["links", "link targets"], ["symbols", "UN document symbols"]] as const) {
+  for (const [kind, label] of [["notes", "footnote references"], ["links", "link targets"], ["images", "images"], ["symbols", "UN document symbols"]] as const) {
     if (!sameSet(a[kind], b[kind])) {
       const missing = difference(a[kind], b[kind]);
       const extra = difference(b[kind], a[kind]);
@@ -250,11 +259,12 @@ function compareStructure(source: PhrasingContent[], translated: PhrasingContent
 }
 
 function structureOf(nodes: PhrasingContent[]) {
-  const out = { notes: [] as string[], links: [] as string[], symbols: [] as string[] };
+  const out = { notes: [] as string[], links: [] as string[], images: [] as string[], symbols: [] as string[] };
   const root = { type: "paragraph", children: nodes } as Paragraph;
   visit(root, (node) => {
     if (node.type === "footnoteReference") out.notes.push(`[^${node.label ?? node.identifier}]`);
     if (node.type === "link") out.links.push(node.url);
+    if (node.type === "image") out.images.push(node.url);
     if (node.type === "text") {
       for (const m of node.value.matchAll(CANDIDATE)) out.symbols.push(m[0]);
       // `[^x]` that did not parse as a reference names a note the document does not have.
@@ -273,6 +283,18 @@ function transferReferences(source: PhrasingContent[], translated: PhrasingConte
   visit({ type: "paragraph", children: translated } as Paragraph, "footnoteReference", (ref) => {
     const original = byIdentifier.get(ref.identifier)?.shift();
     if (original?.data) ref.data = { ...original.data };
+  });
+}
+
+/** Pair the canonical block's images with the translation's, by URL in order of appearance. */
+function pairImages(canonical: Nodes, translated: PhrasingContent[], twins: Map<Image, Image>) {
+  const pending: Image[] = [];
+  visit({ type: "paragraph", children: translated } as Paragraph, "image", (image) => {
+    pending.push(image);
+  });
+  visit(canonical, "image", (image) => {
+    const at = pending.findIndex((other) => other.url === image.url);
+    if (at >= 0) twins.set(image, pending.splice(at, 1)[0]!);
   });
 }
 

@@ -49,6 +49,7 @@ export function createPublication(doc: LoadedDocument, options: EditionOptions):
     footnotes,
     notes: notesOf(footnotes, definitions),
     outline: outlineOf(tree, labels, doc.signatories, footnotes.length > 0),
+    images: doc.images,
     anchors: doc.facts.anchors,
     ...(doc.signatories ? { signatories: doc.signatories } : {}),
     labels,

@@ -4,7 +4,7 @@
  * text, remote or out-of-folder images become their alternative text.
  */
 import type { Parent, Root, RootContent } from "mdast";
-import { isForeignImage, isSafeLink } from "../check/rules/links.ts";
+import { isForeignImage, isSafeLink } from "../policy.ts";
 
 export function sanitize(tree: Root): void {
   walk(tree);

@@ -1,38 +1,7 @@
 /** Link and image rules: every link has a real target, nothing unsafe or remote gets through. */
-import path from "node:path";
 import { visit } from "unist-util-visit";
+import { isForeignImage, isSafeLink, protocolOf } from "../../policy.ts";
 import { report, type Rule } from "../types.ts";
-
-/** Protocols a link may use in any output. Everything else is removed with an error. */
-export const SAFE_LINK_PROTOCOLS = ["http:", "https:", "mailto:", "tel:"];
-
-/** `javascript:`, `data:`, `file:` …; undefined when the URL is relative or an anchor. */
-export function protocolOf(url: string): string | undefined {
-  const match = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(url.trim());
-  return match ? `${match[1]!.toLowerCase()}:` : undefined;
-}
-
-/**
- * A link may use a safe protocol or point inside the document (`#id`). A relative link would point
- * at files next to the output (or anywhere above it), which differs per format and per reader.
- */
-export function isSafeLink(url: string): boolean {
-  const protocol = protocolOf(url);
-  return protocol === undefined ? url.trim().startsWith("#") : SAFE_LINK_PROTOCOLS.includes(protocol);
-}
-
-/** An image that is not a plain relative path inside the document's folder. */
-export function isForeignImage(url: string): boolean {
-  const trimmed = url.trim();
-  if (protocolOf(trimmed) !== undefined || trimmed.startsWith("//") || path.isAbsolute(trimmed)) return true;
-  let decoded = trimmed;
-  try {
-    decoded = decodeURIComponent(trimmed);
-  } catch {
-    return true;
-  }
-  return path.posix.normalize(decoded.replace(/\\/g, "/")).split("/")[0] === "..";
-}
 
 export const links: Rule = {
   ids: ["link-empty", "link-anchor", "link-unsafe", "image-remote", "image-unsafe", "image-alt"],

@@ -7,6 +7,7 @@ import {
   AlignmentType,
   Bookmark,
   ExternalHyperlink,
+  ImageRun,
   InternalHyperlink,
   Paragraph,
   Table,
@@ -24,6 +25,7 @@ import type {
   Code,
   Definition,
   Heading,
+  Image,
   List,
   ListItem,
   Nodes,
@@ -283,6 +285,9 @@ export class Converter {
     return nodes.flatMap((node) => this.inline(node, format, ctx));
   }
 
+  /** Drawings (images) written so far: each needs a document-unique id. */
+  private drawings = 0;
+
   private inline(node: PhrasingContent, format: RunFormat, ctx: BlockContext): ParagraphChild[] {
     switch (node.type) {
       case "text": {
@@ -307,8 +312,8 @@ export class Converter {
         return this.inlines(node.children, format, ctx);
       }
       case "image":
+        return this.image(node, format);
       case "imageReference":
-        this.warnOnce("image", `Images are not written to DOCX yet; \`${node.alt ?? ""}\` is written as text instead`, node, "docx-image");
         return node.alt ? [this.run(node.alt, format)] : [];
       case "footnoteReference":
         return this.notes.reference(node, format, ctx);
@@ -321,6 +326,28 @@ export class Converter {
         return [];
       }
     }
+  }
+
+  /** An image inline, at its size up to the text width; WebP (which Word cannot show) as its text. */
+  private image(node: Image, format: RunFormat): ParagraphChild[] {
+    const image = this.pub.images.get(node.url);
+    if (!image || image.extension === "webp") {
+      const why = image ? "Word cannot show WebP images" : "the edition has no such image";
+      this.warnOnce(`image:${node.url}`, `Image \`${node.url}\` is not in the DOCX (${why}); its alternative text is shown`, node, "docx-image");
+      return node.alt ? [this.run(node.alt, format)] : [];
+    }
+    // Pixels at 96 to the inch; the text width is in twips (1440 to the inch).
+    const scale = Math.min(1, TEXT_WIDTH / 15 / image.width);
+    const alt = node.alt ?? "";
+    return [
+      new ImageRun({
+        type: image.extension,
+        data: image.data,
+        transformation: { width: Math.round(image.width * scale), height: Math.round(image.height * scale) },
+        // Drawing ids are numbered per document, not by docx's process-wide counter.
+        altText: { id: String(++this.drawings), name: image.name, description: alt, ...(node.title ? { title: node.title } : {}) },
+      }),
+    ];
   }
 
   private link(url: string, children: readonly PhrasingContent[], format: RunFormat, ctx: BlockContext): ParagraphChild[] {

@@ -21,7 +21,8 @@ import type { Element, ElementContent } from "hast";
 import { toHtml } from "hast-util-to-html";
 import { h } from "hastscript";
 import type { VFile } from "vfile";
-import type { Footnote, OutlineEntry, Publication, Writer } from "../../model.ts";
+import type { Footnote, ImageResource, OutlineEntry, Publication, Writer } from "../../model.ts";
+import { dataUrl } from "../../transform/images.ts";
 import { allFaces, FAMILIES, FONT_STACK, facesCovering, facesFor, fontBytes, fontFaceRule, type FontFace } from "../shared/fonts.ts";
 import { appendToLastParagraph, backLinks, renderBody, type NoteStrategy } from "../shared/hast.ts";
 import { COMPRESSED, zipEntries, type ZipEntry } from "../shared/zip.ts";
@@ -95,13 +96,16 @@ export interface EpubParts {
   options: Options & EpubTemplateData;
   chapter: Chapter & { id: string; dir: string };
   identifier: string;
+  /** The image of each placeholder in the chapter, in order (see `ReproducibleEPub`). */
+  pictures: ImageResource[];
 }
 
 export async function epubParts(pub: Publication, file?: VFile): Promise<EpubParts> {
   const { body, notes } = renderBody(pub, epubNotes);
   const labels = pub.labels;
   const main: ElementContent[] = [...body, ...notes];
-  const article = fitForEpub(h("main", { id: "content" }, main), file);
+  const pictures: ImageResource[] = [];
+  const article = fitForEpub(h("main", { id: "content" }, main), pub, pictures);
   const content = toHtml(article);
 
   // A package, a content document and a nav link all need a non-empty title.
@@ -150,22 +154,35 @@ export async function epubParts(pub: Publication, file?: VFile): Promise<EpubPar
     accessibilitySummary:
       "This publication meets WCAG 2.2 Level AA. It is a single text document with a navigable table of contents, " +
       "headings in a logical order, the language of the text declared, and numbered notes that link to and from " +
-      "their references. It has no images, audio or video, and no hazards.",
+      (pictures.length > 0
+        ? "their references. Every image has a text alternative; it has no audio or video, and no hazards."
+        : "their references. It has no images, audio or video, and no hazards."),
     summaryLang: english ? "" : "en",
     toc,
     tocTitleLang: labels.isFallback("contents") ? "en" : "",
     chapterHref: CHAPTER_FILE,
     startFragment: pub.outline.find((e) => e.kind === "heading")?.id || "content",
+    pictures: [...new Set(pictures)].map((image) => ({ href: `${IMAGES}/${image.name}`, mediaType: image.mediaType })),
   };
   const chapter = { id: CHAPTER_ID, title, content, filename: CHAPTER_FILE, dir: pub.dir };
-  return { options, chapter, identifier };
+  return { options, chapter, identifier, pictures };
 }
 
-/** epub-gen-memory's book, with the two internals a reproducible build needs to set. */
+/**
+ * epub-gen-memory's book, with what the library cannot do done in this one place: a reproducible
+ * identifier and zip, and images. The library downloads every `<img src>` itself and names the
+ * files at random; the writer has the bytes already and reads nothing from disk, so each image
+ * reaches the library as a placeholder element it keeps as it is, and is put back here, after the
+ * library has written the chapter, with its file under `images/` (listed in the package document
+ * by our own template). test/epub.test.ts fails if the library stops keeping the placeholder.
+ */
 class ReproducibleEPub extends EPub {
-  constructor(options: Options, content: readonly Chapter[], identifier: string) {
+  private readonly pictures: readonly ImageResource[];
+
+  constructor(options: Options, content: readonly Chapter[], identifier: string, pictures: readonly ImageResource[] = []) {
     super(options, content);
     this.uuid = identifier;
+    this.pictures = pictures;
   }
 
   /** The book as a zip (see `shared/zip.ts`), every entry dated `epoch`. */
@@ -184,17 +201,41 @@ class ReproducibleEPub extends EPub {
       const data = font
         ? await fontBytes(font)
         : chapters.has(entry.name)
-          ? strToU8(decodeNonAsciiReferences(await entry.async("string")))
+          ? strToU8(this.withPictures(decodeNonAsciiReferences(await entry.async("string"))))
           : await entry.async("uint8array");
       // The `mimetype` entry comes first and is stored (OCF); fonts are compressed already.
       const store = entry.name === "mimetype" || COMPRESSED.test(entry.name);
       if (entry.name === "mimetype") entries.unshift({ name: entry.name, data, store });
       else entries.push({ name: entry.name, data, store });
     }
+    for (const image of new Set(this.pictures)) {
+      entries.push({ name: `OEBPS/${IMAGES}/${image.name}`, data: image.data, store: true });
+    }
     // The library's own zip (JSZip and pako) took three times as long.
     return zipEntries(entries, epoch);
   }
+
+  /** The chapter with each image placeholder replaced by its image. */
+  private withPictures(xhtml: string): string {
+    let found = 0;
+    const out = xhtml.replace(PLACEHOLDER, (_whole, index: string, alt: string) => {
+      const image = this.pictures[Number(index)];
+      if (!image) return _whole;
+      found++;
+      return `<img src="${IMAGES}/${image.name}" alt="${alt}" width="${image.width}" height="${image.height}"/>`;
+    });
+    if (found !== this.pictures.length) {
+      throw new Error(`epub-gen-memory changed the image placeholders (${found} of ${this.pictures.length} found): see ReproducibleEPub`);
+    }
+    return out;
+  }
 }
+
+/** Folder of the images in the package. */
+const IMAGES = "images";
+const PLACEHOLDER_CLASS = "letterpress-image";
+/** A placeholder as the library writes it back: `<span class="…" id="…-N" title="alt"></span>`. */
+const PLACEHOLDER = new RegExp(`<span class="${PLACEHOLDER_CLASS}" id="${PLACEHOLDER_CLASS}-(\\d+)" title="([^"]*)"(?:/>|></span>)`, "g");
 
 /** `&#x201C;` → `“` for characters outside ASCII that XML allows as text; markup stays escaped. */
 export function decodeNonAsciiReferences(xml: string): string {
@@ -206,8 +247,8 @@ export function decodeNonAsciiReferences(xml: string): string {
 }
 
 export async function renderEpub(pub: Publication, file?: VFile): Promise<Uint8Array> {
-  const { options, chapter, identifier } = await epubParts(pub, file);
-  return new ReproducibleEPub(options, [chapter], identifier).pack(pub.epoch);
+  const { options, chapter, identifier, pictures } = await epubParts(pub, file);
+  return new ReproducibleEPub(options, [chapter], identifier, pictures).pack(pub.epoch);
 }
 
 export const epubWriter: Writer = {
@@ -222,20 +263,20 @@ export const epubWriter: Writer = {
 // Content
 
 /**
- * Make the rendered body safe for epub-gen-memory, which downloads every `<img src>` and drops
- * attributes outside its list: images become their alternative text (a writer reads no files
- * from the document's folder), table cell `align` becomes a style, task-list checkboxes become
- * ☐/☑ characters. Each change that loses something is reported.
+ * Make the rendered body fit for epub-gen-memory, which downloads every `<img src>` and drops
+ * attributes outside its list: each image becomes a placeholder (`ReproducibleEPub` puts the
+ * image back and packages its bytes; `pictures` receives them in placeholder order), table cell
+ * `align` becomes a style, task-list checkboxes become ☐/☑ characters.
  */
-function fitForEpub(node: Element, file: VFile | undefined): Element {
+function fitForEpub(node: Element, pub: Publication, pictures: ImageResource[]): Element {
+  const bySource = new Map([...pub.images.values()].map((image) => [dataUrl(image), image]));
   const visit = (el: Element): ElementContent[] => {
     if (el.tagName === "img") {
-      file?.message("EPUB: image not embedded, its alternative text is shown instead", {
-        ruleId: "epub-image",
-        source: "letterpress",
-      });
+      const image = bySource.get(String(el.properties.src ?? ""));
       const alt = String(el.properties.alt ?? "");
-      return alt ? [{ type: "text", value: alt }] : [];
+      if (!image) return alt ? [{ type: "text", value: alt }] : [];
+      pictures.push(image);
+      return [h("span", { className: [PLACEHOLDER_CLASS], id: `${PLACEHOLDER_CLASS}-${pictures.length - 1}`, title: alt })];
     }
     if (el.tagName === "input" && el.properties.type === "checkbox") {
       return [{ type: "text", value: el.properties.checked ? "\u2611" : "\u2610" }];

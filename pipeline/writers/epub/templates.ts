@@ -39,6 +39,8 @@ export interface EpubTemplateData {
   chapterHref: string;
   /** Fragment of the first heading, for the landmarks nav. */
   startFragment: string;
+  /** The document's images, packaged by the EPUB writer under `images/`. */
+  pictures: Array<{ href: string; mediaType: string }>;
 }
 
 export const contentOPF = `<?xml version="1.0" encoding="UTF-8"?>
@@ -59,6 +61,10 @@ export const contentOPF = `<?xml version="1.0" encoding="UTF-8"?>
     <dc:date><%= pubDate %></dc:date>
     <meta property="dcterms:modified"><%= modified %></meta>
     <meta property="schema:accessMode">textual</meta>
+<% if (pictures.length > 0) { -%>
+    <meta property="schema:accessMode">visual</meta>
+    <meta property="schema:accessibilityFeature">alternativeText</meta>
+<% } -%>
     <meta property="schema:accessModeSufficient">textual</meta>
     <meta property="schema:accessibilityFeature">structuralNavigation</meta>
     <meta property="schema:accessibilityFeature">tableOfContents</meta>
@@ -78,6 +84,9 @@ export const contentOPF = `<?xml version="1.0" encoding="UTF-8"?>
 <% }) -%>
 <% fonts.forEach(function (font, i) { -%>
     <item id="font-<%= i + 1 %>" href="fonts/<%= font.filename %>" media-type="<%= font.mediaType %>"/>
+<% }) -%>
+<% pictures.forEach(function (picture, i) { -%>
+    <item id="image-<%= i + 1 %>" href="<%= picture.href %>" media-type="<%= picture.mediaType %>"/>
 <% }) -%>
   </manifest>
   <spine page-progression-direction="<%= dir %>">

@@ -7,6 +7,7 @@ import { readFile } from "node:fs/promises";
 import type { Element, ElementContent } from "hast";
 import { toHtml } from "hast-util-to-html";
 import { h } from "hastscript";
+import type { VFile } from "vfile";
 import type { Publication, Writer } from "../../model.ts";
 import { FONT_STACK, htmlWithInlineFonts } from "../shared/fonts.ts";
 import { appendToLastParagraph, backLinks, renderBody, type NoteStrategy } from "../shared/hast.ts";
@@ -53,8 +54,11 @@ export function editionHref(pub: Publication, lang: string, extension = "html"):
   return `../${lang}/${pub.slug}.${extension}`;
 }
 
-export async function renderHtmlPage(pub: Publication, options: { extraCss?: string } = {}): Promise<Uint8Array> {
-  const { body, notes } = renderBody(pub, htmlNotes);
+export async function renderHtmlPage(pub: Publication, options: { extraCss?: string; file?: VFile } = {}): Promise<Uint8Array> {
+  const { body, notes, missingImages } = renderBody(pub, htmlNotes);
+  for (const src of missingImages) {
+    options.file?.message(`Image \`${src}\` is not in the ${pub.lang} edition; its alternative text is shown`, { ruleId: "image-missing", source: "letterpress:html" });
+  }
   const labels = pub.labels;
   const others = pub.editions.filter((e) => e.lang !== pub.lang);
   const header: ElementContent[] = [];
@@ -118,7 +122,7 @@ export async function renderHtmlPage(pub: Publication, options: { extraCss?: str
 export const htmlWriter: Writer = {
   extension: "html",
   name: "HTML",
-  async write(pub) {
-    return { path: `${pub.slug}.html`, data: await renderHtmlPage(pub) };
+  async write(pub, ctx) {
+    return { path: `${pub.slug}.html`, data: await renderHtmlPage(pub, { file: ctx.file }) };
   },
 };

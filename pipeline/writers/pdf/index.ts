@@ -38,8 +38,8 @@ export async function renderPdfCopies(pub: Publication, others: readonly Recipie
   const keep = ctx.resources.lasting && others.length === 0 ? `${pub.slug}\0${pub.lang}\0${pub.recipient?.name ?? ""}` : undefined;
   const printed = await paginate(browser, document, others.map((r) => ({ name: r.name, lines: r.lines })), keep);
 
-  for (const src of document.images.filter((s) => !/^[a-z][a-z0-9+.-]*:/i.test(s))) {
-    ctx.file.message(`Image \`${src}\` is not embedded in the ${pub.lang} PDF: the PDF writer reads no files from the document's folder`, {
+  for (const src of document.images) {
+    ctx.file.message(`Image \`${src}\` is not embedded in the ${pub.lang} PDF: the edition has no such image, its alternative text is shown`, {
       ruleId: "pdf-image-not-embedded",
       source: SOURCE,
     });

@@ -32,12 +32,12 @@ export interface PrintDocument {
   shell: string;
   /** Titles of the headings in document order: what the PDF outline must say. */
   outline: Array<{ depth: number; title: string; id: string }>;
-  /** Sources of images the page cannot show (the writer reads no files besides fonts). */
+  /** URLs of images the edition has no bytes for: the page shows their alternative text. */
   images: string[];
 }
 
 export async function printDocument(pub: Publication): Promise<PrintDocument> {
-  const { body, notes } = renderBody(pub, pdfNotes());
+  const { body, notes, missingImages } = renderBody(pub, pdfNotes());
   const article = h("article", { className: ["letter"], lang: pub.lang, dir: pub.dir }, body);
 
   const pageOf = pub.labels.get("page-of");
@@ -77,23 +77,10 @@ export async function printDocument(pub: Publication): Promise<PrintDocument> {
   const html = before + pieces.join("") + after;
   // The blocks as the page numbers them: elements (the text between them is white space).
   const blocks = pieces.filter((_, i) => article.children[i]!.type === "element");
-  return { html, blocks, shell, outline: outlineOf(pub), images: imagesOf(article) };
+  return { html, blocks, shell, outline: outlineOf(pub), images: missingImages };
 }
 
 /** The bookmarks: the edition's outline, but for the notes, which stand at the foot of each page. */
 function outlineOf(pub: Publication): PrintDocument["outline"] {
   return pub.outline.filter((entry) => entry.kind !== "notes").map(({ depth, id, text }) => ({ depth, id, title: text }));
-}
-
-function imagesOf(root: Element): string[] {
-  const sources: string[] = [];
-  const walk = (node: Nodes) => {
-    if (node.type === "element" && node.tagName === "img") {
-      const src = String(node.properties.src ?? "");
-      if (!src.startsWith("data:")) sources.push(src);
-    }
-    if ("children" in node) for (const child of node.children) walk(child as Nodes);
-  };
-  walk(root);
-  return sources;
 }

@@ -6,7 +6,8 @@
  */
 import type { Element, ElementContent, Root as HastRoot } from "hast";
 import { h } from "hastscript";
-import type { Nodes, Root } from "mdast";
+import type { Image, Nodes, Root } from "mdast";
+import { dataUrl } from "../../transform/images.ts";
 import { toHast, type Handler, type State } from "mdast-util-to-hast";
 import type { Footnote, Publication } from "../../model.ts";
 import type { FootnoteRefData, NoticeNode } from "../../transform/nodes.ts";
@@ -19,8 +20,12 @@ export interface NoteStrategy {
   notes?(pub: Publication, rendered: Array<{ note: Footnote; content: ElementContent[] }>): ElementContent[];
 }
 
-/** Render the publication's body. Returns the article content and the notes. */
-export function renderBody(pub: Publication, strategy: NoteStrategy): { body: ElementContent[]; notes: ElementContent[] } {
+/**
+ * Render the publication's body. Returns the article content, the notes, and the URLs of images
+ * the edition has no bytes for (shown as their alternative text; the writer reports them).
+ */
+export function renderBody(pub: Publication, strategy: NoteStrategy): { body: ElementContent[]; notes: ElementContent[]; missingImages: string[] } {
+  const missingImages: string[] = [];
   const definitions = new Map(pub.notes.map(({ footnote, definition }) => [footnote.identifier, definition]));
   const renderDefinition = (note: Footnote): ElementContent[] => {
     const definition = definitions.get(note.identifier);
@@ -37,6 +42,15 @@ export function renderBody(pub: Publication, strategy: NoteStrategy): { body: El
     },
     signatories() {
       return signatoriesSection(pub);
+    },
+    image(_state: State, node: Nodes) {
+      const { url, alt, title } = node as Image;
+      const image = pub.images.get(url);
+      if (!image) {
+        missingImages.push(url);
+        return alt ? { type: "text", value: alt } : undefined;
+      }
+      return h("img", { src: dataUrl(image), alt: alt ?? "", width: image.width, height: image.height, ...(title ? { title } : {}) });
     },
     notice(_state: State, node: Nodes) {
       return noticeElement(node as NoticeNode);
@@ -58,7 +72,7 @@ export function renderBody(pub: Publication, strategy: NoteStrategy): { body: El
   const body = convert(pub.tree);
   if (pub.recipient) body.unshift(recipientBlock(pub));
   const notes = strategy.notes?.(pub, pub.notes.map(({ footnote }) => ({ note: footnote, content: renderDefinition(footnote) }))) ?? [];
-  return { body, notes };
+  return { body, notes, missingImages };
 }
 
 /** The translation notice; marked English (and isolated) when its label fell back. */
