@@ -5,7 +5,7 @@
  * tree plus the typed facts that writers must agree on (metadata, footnote numbering, anchor ids,
  * headings, signatories, labels). Writers never re-derive any of these from the Markdown.
  */
-import type { Root } from "mdast";
+import type { FootnoteDefinition, Root } from "mdast";
 import type { VFile } from "vfile";
 import type { Labels } from "./i18n/labels.ts";
 
@@ -93,6 +93,8 @@ export interface Publication {
   footnotes: Footnote[];
   /** Footnotes by normalised identifier. */
   footnoteByIdentifier: Map<string, Footnote>;
+  /** Each footnote with its definition in this edition's tree, in number order. */
+  notes: { footnote: Footnote; definition: FootnoteDefinition }[];
   headings: Heading[];
   /** Every anchor id that exists in the document (headings, notes, references, sections). */
   anchors: Set<string>;

@@ -3,12 +3,12 @@
  * Structure (footnote numbers, ids, links, signatories) always comes from the canonical tree; a
  * translation only swaps segment text in (see `i18n/overlay.ts`).
  */
-import type { Root } from "mdast";
+import type { FootnoteDefinition, Root } from "mdast";
 import { toString } from "mdast-util-to-string";
 import { visit } from "unist-util-visit";
 import { autonym, directionOf, type LabelCatalog, Labels } from "../i18n/labels.ts";
 import type { LoadedDocument } from "../load.ts";
-import type { EditionRef, Heading, Publication } from "../model.ts";
+import type { EditionRef, Footnote, Heading, Publication } from "../model.ts";
 
 export interface EditionOptions {
   lang: string;
@@ -39,6 +39,7 @@ export function createPublication(doc: LoadedDocument, options: EditionOptions):
     tree,
     footnotes: doc.facts.footnotes,
     footnoteByIdentifier: doc.facts.footnoteByIdentifier,
+    notes: notesOf(tree, doc.facts.footnotes),
     headings: headingsOf(tree),
     anchors: doc.facts.anchors,
     ...(doc.signatories ? { signatories: doc.signatories } : {}),
@@ -55,4 +56,16 @@ function headingsOf(tree: Root): Heading[] {
     headings.push({ depth: node.depth, text: toString(node).trim(), id: node.data?.id ?? "" });
   });
   return headings;
+}
+
+/** The notes in number order, each with its first definition in the edition's (translated) tree. */
+function notesOf(tree: Root, footnotes: readonly Footnote[]): Publication["notes"] {
+  const definitions = new Map<string, FootnoteDefinition>();
+  visit(tree, "footnoteDefinition", (node) => {
+    if (!definitions.has(node.identifier)) definitions.set(node.identifier, node);
+  });
+  return footnotes.flatMap((footnote) => {
+    const definition = definitions.get(footnote.identifier);
+    return definition ? [{ footnote, definition }] : [];
+  });
 }
