@@ -3,7 +3,7 @@
  * in the document (definitions, raw HTML, front matter) are written as nothing.
  */
 import { Bookmark, Paragraph, TextRun, type FileChild } from "docx";
-import type { Blockquote, Code, Heading, List, ListItem, Paragraph as MdParagraph, PhrasingContent } from "mdast";
+import type { Blockquote, Code, Heading, List, ListItem, Paragraph as MdParagraph, PhrasingContent, ThematicBreak } from "mdast";
 import { bookmarkName } from "../bookmarks.ts";
 import type { BlockContext, Handlers, State } from "../state.ts";
 import { BULLET_LIST, orderedList, RULE, STYLE } from "../styles.ts";
@@ -71,7 +71,7 @@ function code(state: State, node: Code, ctx: BlockContext): FileChild[] {
 }
 
 /** `---`: an empty paragraph with a bottom border. */
-function thematicBreak(state: State, _node: unknown, ctx: BlockContext): FileChild[] {
+function thematicBreak(state: State, _node: ThematicBreak, ctx: BlockContext): FileChild[] {
   return [state.paragraph([], ctx, { border: RULE })];
 }
 
