@@ -3,20 +3,25 @@
  * re-issue. Word-native footnotes numbered as everywhere else, built-in styles, bookmarks for
  * every linked anchor, A4 with "Page X of Y", the edition's language and direction on styles,
  * paragraphs and runs, and byte-identical rebuilds.
+ *
+ * The tree is converted by handlers, one per node type (`handlers/`), sharing a `State`
+ * (`state.ts`); the document is then assembled here and packed (`package.ts`).
  */
 import { Document } from "docx";
 import type { Publication, Writer, WriterContext } from "../../model.ts";
-import { Converter } from "./convert.ts";
 import { pageFooter } from "./fields.ts";
+import { handlers } from "./handlers/index.ts";
 import { Locale } from "./locale.ts";
 import { packDocument } from "./package.ts";
+import { BODY, State } from "./state.ts";
 import { documentStyles, LOOK, numbering } from "./styles.ts";
 
 export async function renderDocx(pub: Publication, ctx: Pick<WriterContext, "file">): Promise<Uint8Array> {
   return packDocument(
     () => {
-      const conv = new Converter(pub, ctx.file);
-      const children = conv.body();
+      const state = new State(pub, ctx.file, handlers);
+      // Converted before the document is assembled: the numbering and footnotes are what the body used.
+      const children = state.block(pub.tree, BODY);
       return new Document({
         title: pub.meta.title,
         subject: pub.meta.shortTitle,
@@ -25,9 +30,9 @@ export async function renderDocx(pub: Publication, ctx: Pick<WriterContext, "fil
         ...(pub.meta.keywords.length > 0 ? { keywords: pub.meta.keywords.join(", ") } : {}),
         lastModifiedBy: pub.meta.author,
         revision: 1,
-        styles: documentStyles(conv.locale),
-        numbering: numbering(conv.orderedStarts),
-        footnotes: conv.notes.footnotes,
+        styles: documentStyles(state.locale),
+        numbering: numbering(state.orderedStarts),
+        footnotes: state.notes.footnotes,
         sections: [
           {
             properties: {
@@ -36,7 +41,7 @@ export async function renderDocx(pub: Publication, ctx: Pick<WriterContext, "fil
                 margin: LOOK.page.margin,
               },
             },
-            footers: { default: pageFooter(pub, conv.locale) },
+            footers: { default: pageFooter(pub, state.locale) },
             children,
           },
         ],
