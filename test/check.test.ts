@@ -136,7 +136,7 @@ describe("checks", () => {
 });
 
 describe("local images", () => {
-  it("embeds an image from the document's folder and refuses one outside it", async () => {
+  it("reads an image from the document's folder once, keeps its name in the tree, and refuses one outside it", async () => {
     const png = Buffer.from("89504e470d0a1a0a0000000d4948445200000001000000010806000000", "hex");
     const dir = await project({ "doc.md": `${FRONT}![A dot](dot.png)\n\n![Secret](../outside.png)\n\n![Link](evil.png)\n`, "dot.png": png });
     await symlink("/etc/passwd", path.join(dir, "evil.png"));
@@ -150,6 +150,9 @@ describe("local images", () => {
       for (const c of (n.children ?? []) as never[]) walk(c);
     };
     walk(doc!.tree as never);
-    expect(urls[0]).toBe("data:image/png;base64,");
+    expect(urls[0]).toBe("dot.png");
+    const image = doc!.images.get("dot.png")!;
+    expect([image.mediaType, image.width, image.height, Buffer.from(image.data).equals(png)]).toEqual(["image/png", 1, 1, true]);
+    expect([...doc!.images.keys()]).toEqual(["dot.png"]);
   });
 });

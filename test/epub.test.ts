@@ -202,6 +202,8 @@ describe("EPUB package (en)", () => {
         1,
       ],
       ["content.xhtml#signatories", "Signatories", 2],
+      ["content.xhtml#organisations-label", "Organisations", 3],
+      ["content.xhtml#individuals-label", "Individuals", 3],
       ["content.xhtml#notes", "Notes", 2],
     ]);
   });
@@ -356,7 +358,7 @@ describe("EPUB reproducibility", () => {
 });
 
 describe("EPUB from other documents", () => {
-  it("shows an image's alternative text instead of fetching it, and says so", async () => {
+  it("shows the alternative text of an image the edition has no bytes for, and says so", async () => {
     const dir = await project({ "doc.md": `${FRONT}Text before.\n\n![A chart of votes](chart.png)\n` });
     const { doc } = await loadDocument(path.join(dir, "doc.md"));
     const pub = createPublication(doc!, { lang: "en", languages: ["en"], epoch: EPOCH });

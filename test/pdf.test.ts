@@ -67,7 +67,10 @@ beforeAll(async () => {
   });
   const smallDoc = (await loadDocument(path.join(dir, "doc.md"))).doc!;
   const tree = structuredClone(smallDoc.tree) as Root;
-  tree.children.push({ type: "paragraph", children: [{ type: "image", url: "https://example.org/tracker.png", alt: "tracker" }] });
+  // An image the edition has no bytes for (the sanitiser would have removed it), and, past every
+  // stage before the writer, an element that makes the page ask the network: both must be caught.
+  tree.children.push({ type: "paragraph", children: [{ type: "image", url: "https://example.org/chart.png", alt: "chart" }] });
+  tree.children.push({ type: "paragraph", children: [], data: { hName: "img", hProperties: { src: "https://example.org/tracker.png", alt: "tracker" } } });
   small.pub = createPublication({ ...smallDoc, tree }, { lang: "en", languages: ["en"], epoch: EPOCH });
   const rendered = await render(small.pub, "small.pdf");
   small.file = rendered.file;
@@ -347,6 +350,13 @@ describe("PDF notes and sandbox", () => {
     const blocked = small.messages.filter((m) => m.ruleId === "pdf-blocked-request");
     expect(blocked).toHaveLength(1);
     expect(blocked[0]!.reason).toContain("https://example.org/tracker.png");
+  });
+
+  it("shows an image the edition has no bytes for as its alternative text, and says so", async () => {
+    const missing = small.messages.filter((m) => m.ruleId === "pdf-image-not-embedded");
+    expect(missing.map((m) => m.reason)).toEqual(["Image `https://example.org/chart.png` is not embedded in the en PDF: the edition has no such image, its alternative text is shown"]);
+    const { stdout } = await run("pdftotext", [small.file, "-"]);
+    expect(stdout).toContain("chart");
   });
 });
 

@@ -101,7 +101,10 @@ export interface EpubParts {
 }
 
 export async function epubParts(pub: Publication, file?: VFile): Promise<EpubParts> {
-  const { body, notes } = renderBody(pub, epubNotes);
+  const { body, notes, missingImages } = renderBody(pub, epubNotes);
+  for (const src of missingImages) {
+    file?.message(`EPUB: image \`${src}\` is not in the ${pub.lang} edition; its alternative text is shown`, { ruleId: "epub-image", source: "letterpress:epub" });
+  }
   const labels = pub.labels;
   const main: ElementContent[] = [...body, ...notes];
   const pictures: ImageResource[] = [];
