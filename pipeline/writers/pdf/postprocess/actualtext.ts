@@ -6,12 +6,13 @@
  * span a separate text item and so returns the letters in visual order (each word reversed), and
  * poppler places the text of ligatures (lam-alef) at the wrong end of the word.
  *
- * This pass replaces the per-glyph spans of each such run by one span whose `/ActualText` is the
- * run's text in logical order (the glyphs' texts, each glyph's from its span or, without one, from
- * the font's ToUnicode map, taken from the last glyph to the first). Readers that honour
- * ActualText (poppler, Acrobat) read the word as it was written; pdf.js, which does not, now sees
- * one uninterrupted run and puts it in logical order with its own bidi pass. The glyphs, their
- * positions and the tagged structure's marked content are unchanged.
+ * This pass replaces the per-glyph spans of each such run by one span for the run. pdf.js, which
+ * ignores ActualText, now sees one uninterrupted run and puts it in logical order with its own bidi
+ * pass. The span's `/ActualText` holds the run's characters (each glyph's from its span or,
+ * without one, from the font's ToUnicode map) in the run's visual order, as everything inside
+ * `/ReversedChars` is: poppler reorders the characters of a right-to-left line itself, including
+ * those of an ActualText, and so reads the word in logical order. The glyphs, their positions and
+ * the tagged structure's marked content are unchanged.
  */
 import { deflateSync, inflateSync } from "node:zlib";
 import { raw, type Dict, type PdfUpdate, type Ref, type Value } from "./incremental.ts";
@@ -119,8 +120,27 @@ export function rewriteRun(body: string, fonts: ReadonlyMap<string, Map<number, 
   return `\n/Span<</ActualText <${utf16Hex(text)}>>> BDC${kept.join("\n")}\nEMC\n`;
 }
 
-/** A content stream with every reversed run rewritten (the same string when there is none). */
+/**
+ * Chromium draws each soft hyphen inside a word as an invisible glyph with no advance, in a span
+ * whose ActualText is U+00AD: readers then cut the word there ("Ex", "cel", "len", "cies"). The
+ * span and its glyph go; the glyph's offset moves into the next glyph's (Td is relative). The
+ * hyphen Chromium draws at a line end is a glyph of its own, not in such a span, and stays.
+ */
+const SOFT_HYPHEN = /\/Span\s*<<\s*\/ActualText\s*<feff00ad>\s*>>\s*BDC\n(-?[\d.]+) (-?[\d.]+) Td <[0-9a-fA-F]{4}> Tj\nEMC\n(?:(-?[\d.]+) (-?[\d.]+) Td )?/gi;
+
+function number(n: number): string {
+  return String(Math.round(n * 1e5) / 1e5);
+}
+
+export function dropSoftHyphens(content: string): string {
+  return content.replace(SOFT_HYPHEN, (_, x: string, y: string, nx?: string, ny?: string) =>
+    nx === undefined ? "" : `${number(Number(x) + Number(nx))} ${number(Number(y) + Number(ny))} Td `,
+  );
+}
+
+/** A content stream with every reversed run rewritten and soft-hyphen glyphs removed. */
 export function rewriteContent(content: string, fonts: ReadonlyMap<string, Map<number, string>>): string {
+  if (/<feff00ad>/i.test(content)) content = dropSoftHyphens(content);
   return content.replace(/(^|\n)BT(\n[\s\S]*?\n)ET(?=\n|$)/g, (whole, before: string, body: string) => {
     const run = rewriteRun(body, fonts);
     return run === undefined ? whole : `${before}BT${run}ET`;
@@ -141,7 +161,7 @@ function decoded(file: PdfUpdate, ref: Ref): { dict: Dict; text: string } | unde
   return { dict, text: inflateSync(data).toString("latin1") };
 }
 
-/** Rewrites the content streams of every page; returns how many runs were rewritten. */
+/** Rewrites the content streams of every page; returns how many streams were rewritten. */
 export function updateActualText(file: PdfUpdate): number {
   const catalog = file.dict(file.root);
   const toUnicode = new Map<number, Map<number, string>>();
@@ -171,10 +191,10 @@ export function updateActualText(file: PdfUpdate): number {
     }
     for (const content of refsIn(node.get("Contents"))) {
       const stream = decoded(file, content);
-      if (!stream || !stream.text.includes("/ReversedChars")) continue;
+      if (!stream || !/\/ReversedChars|<feff00ad>/i.test(stream.text)) continue;
       const text = rewriteContent(stream.text, fonts);
       if (text === stream.text) continue;
-      rewritten += (stream.text.match(/\/ReversedChars BMC/g) ?? []).length;
+      rewritten++;
       const dict = new Map(stream.dict);
       dict.set("Filter", raw("/FlateDecode"));
       dict.delete("DecodeParms");
