@@ -53,7 +53,7 @@ export function parseFontFaces(css: string, dir: string): FontFace[] {
   for (const block of css.matchAll(/@font-face\s*{([^}]*)}/g)) {
     const body = block[1]!;
     const get = (prop: string) => new RegExp(`${prop}:\\s*([^;]+);`).exec(body)?.[1]?.trim();
-    const src = /url\(([^)]+\.woff2)\)/.exec(body)?.[1];
+    const src = /url\(['"]?([^)'"]+\.woff2)['"]?\)/.exec(body)?.[1];
     if (!src) continue;
     const ranges = (get("unicode-range") ?? "U+0-10FFFF").split(",").map((r): [number, number] => {
       const [a, b] = r.trim().replace(/^U\+/i, "").split("-");

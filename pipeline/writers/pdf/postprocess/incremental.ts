@@ -237,6 +237,39 @@ export class PdfUpdate {
     return dict;
   }
 
+  /**
+   * A stream object: its dictionary and its raw (still encoded) bytes. The length may be an
+   * indirect number, as Chromium writes it.
+   */
+  stream(ref: Ref): { dict: Dict; data: Buffer } {
+    const entry = this.entry(ref.num);
+    if (!entry || entry.gen !== ref.gen) fail(`object ${ref.num} ${ref.gen} is not in use`);
+    const head = this.bytes.indexOf("stream", entry.offset);
+    if (head < 0) fail(`object ${ref.num} is not a stream`);
+    const lexer = new Lexer(this.bytes.toString("latin1", entry.offset, head), entry.offset);
+    const header = /(\d+)\s+(\d+)\s+obj/y;
+    if (!header.exec(lexer.s)) fail(`no object at offset ${entry.offset}`);
+    lexer.pos = header.lastIndex;
+    const dict = lexer.value().dict ?? fail(`object ${ref.num} is not a stream`);
+    lexer.skip();
+    if (lexer.pos !== lexer.s.length) fail(`object ${ref.num} is not a stream`);
+    const length = dict.get("Length") ?? fail(`stream ${ref.num} has no /Length`);
+    const size = Number(length.ref ? this.number(length.ref) : length.raw);
+    let start = head + "stream".length;
+    if (this.bytes[start] === 0x0d) start++;
+    if (this.bytes[start] === 0x0a) start++;
+    if (!Number.isSafeInteger(size) || start + size > this.bytes.length) fail(`stream ${ref.num} has a bad /Length`);
+    return { dict, data: this.bytes.subarray(start, start + size) };
+  }
+
+  /** A number object (such as a stream's indirect /Length). */
+  private number(ref: Ref): string {
+    const entry = this.entry(ref.num) ?? fail(`object ${ref.num} is not in use`);
+    const end = this.bytes.indexOf("endobj", entry.offset);
+    const found = /^\s*\d+\s+\d+\s+obj\s+(\d+)\s*$/.exec(this.bytes.toString("latin1", entry.offset, end < 0 ? entry.offset : end));
+    return found ? found[1]! : fail(`object ${ref.num} is not a number`);
+  }
+
   /** A dictionary written in place or referred to. */
   resolve(value: Value): Dict {
     return value.dict ?? (value.ref ? this.dict(value.ref) : fail(`${value.raw} is not a dictionary`));

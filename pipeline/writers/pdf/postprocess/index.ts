@@ -10,6 +10,7 @@
  * to report: one implementation, no second, untested path through another library.
  */
 import type { Publication } from "../../../model.ts";
+import { updateActualText } from "./actualtext.ts";
 import { PdfUpdate, UnsupportedPdf } from "./incremental.ts";
 import { updateMetadata } from "./metadata.ts";
 import { updateOutline, type OutlineTitle } from "./outline.ts";
@@ -26,6 +27,7 @@ export function postprocess(pdf: Uint8Array, pub: Publication, outline: readonly
   try {
     const file = new PdfUpdate(pdf);
     updateMetadata(file, pub);
+    updateActualText(file);
     const outlineRewritten = updateOutline(file, outline);
     return { pdf: file.save(), outlineRewritten };
   } catch (error) {

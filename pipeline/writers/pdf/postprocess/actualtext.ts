@@ -1,0 +1,207 @@
+/**
+ * Right-to-left words as whole words in the text layer. Chromium (Skia) writes a right-to-left
+ * glyph run in visual order inside `/ReversedChars` marked content, and wraps each glyph whose
+ * character is not the one its font's cmap gives it (every contextual form of an Arabic letter) in
+ * an `/ActualText` span of its own. Readers then get the run glyph by glyph: pdf.js makes every
+ * span a separate text item and so returns the letters in visual order (each word reversed), and
+ * poppler places the text of ligatures (lam-alef) at the wrong end of the word.
+ *
+ * This pass replaces the per-glyph spans of each such run by one span for the run. pdf.js, which
+ * ignores ActualText, now sees one uninterrupted run and puts it in logical order with its own bidi
+ * pass. The span's `/ActualText` holds the run's characters (each glyph's from its span or,
+ * without one, from the font's ToUnicode map) in the run's visual order, as everything inside
+ * `/ReversedChars` is: poppler reorders the characters of a right-to-left line itself, including
+ * those of an ActualText, and so reads the word in logical order. The glyphs, their positions and
+ * the tagged structure's marked content are unchanged.
+ */
+import { deflateSync, inflateSync } from "node:zlib";
+import { raw, type Dict, type PdfUpdate, type Ref, type Value } from "./incremental.ts";
+
+/** Glyph id → text, from a ToUnicode CMap (bfchar and bfrange sections). */
+export function parseToUnicode(cmap: string): Map<number, string> {
+  const map = new Map<number, string>();
+  const hexText = (hex: string) => {
+    let out = "";
+    for (let i = 0; i + 4 <= hex.length; i += 4) out += String.fromCharCode(parseInt(hex.slice(i, i + 4), 16));
+    return out;
+  };
+  for (const section of cmap.matchAll(/beginbfchar([\s\S]*?)endbfchar/g)) {
+    for (const [, code, text] of section[1]!.matchAll(/<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>/g)) map.set(parseInt(code!, 16), hexText(text!));
+  }
+  for (const section of cmap.matchAll(/beginbfrange([\s\S]*?)endbfrange/g)) {
+    for (const [, lo, hi, rest] of section[1]!.matchAll(/<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*(<[0-9a-fA-F]*>|\[[^\]]*\])/g)) {
+      const from = parseInt(lo!, 16);
+      const to = parseInt(hi!, 16);
+      if (rest!.startsWith("[")) {
+        const items = [...rest!.matchAll(/<([0-9a-fA-F]*)>/g)].map((m) => hexText(m[1]!));
+        items.forEach((text, i) => from + i <= to && map.set(from + i, text));
+      } else {
+        const base = hexText(rest!.slice(1, -1));
+        const last = base.charCodeAt(base.length - 1);
+        for (let code = from; code <= to; code++) map.set(code, base.slice(0, -1) + String.fromCharCode(last + code - from));
+      }
+    }
+  }
+  return map;
+}
+
+const SPAN = /^\/Span\s*<<\s*\/ActualText\s*<([0-9a-fA-F]*)>\s*>>\s*BDC$/;
+const FONT = /^\/(\S+)\s+[\d.]+\s+Tf$/;
+const SHOW = /<([0-9a-fA-F]*)>\s*Tj$/;
+
+function utf16Hex(text: string): string {
+  let out = "FEFF";
+  for (let i = 0; i < text.length; i++) out += text.charCodeAt(i).toString(16).toUpperCase().padStart(4, "0");
+  return out;
+}
+
+function fromUtf16Hex(hex: string): string {
+  const body = /^feff/i.test(hex) ? hex.slice(4) : hex;
+  let out = "";
+  for (let i = 0; i + 4 <= body.length; i += 4) out += String.fromCharCode(parseInt(body.slice(i, i + 4), 16));
+  return out;
+}
+
+/**
+ * One text object (between BT and ET) rewritten, or undefined when it is not a reversed run in the
+ * form Chromium writes (then it stays as it is).
+ */
+export function rewriteRun(body: string, fonts: ReadonlyMap<string, Map<number, string>>): string | undefined {
+  if (!body.includes("/ReversedChars BMC")) return undefined;
+  const lines = body.split("\n");
+  const kept: string[] = [];
+  const stack: Array<{ text: string | undefined; used: boolean }> = [];
+  const glyphs: string[] = [];
+  let font: Map<number, string> | undefined;
+  let reversed = 0;
+  let spans = 0;
+  for (const line of lines) {
+    const trimmed = line.trim();
+    const span = SPAN.exec(trimmed);
+    if (span) {
+      spans++;
+      stack.push({ text: fromUtf16Hex(span[1]!), used: false });
+      continue;
+    }
+    if (/^\/\S+\s*(<<.*>>\s*)?BDC$|^\/\S+\s+BMC$/.test(trimmed)) {
+      if (trimmed === "/ReversedChars BMC") reversed++;
+      stack.push({ text: undefined, used: false });
+      kept.push(line);
+      continue;
+    }
+    if (trimmed === "EMC") {
+      const mark = stack.pop();
+      if (!mark) return undefined;
+      if (mark.text === undefined) kept.push(line);
+      continue;
+    }
+    const tf = FONT.exec(trimmed);
+    if (tf) font = fonts.get(tf[1]!);
+    if (/\bTJ$|'$|"$/.test(trimmed)) return undefined;
+    const show = SHOW.exec(trimmed);
+    if (show) {
+      if (!font || !stack.some((m) => m.text === undefined)) return undefined;
+      const span = stack.findLast((m) => m.text !== undefined);
+      for (let i = 0; i + 4 <= show[1]!.length; i += 4) {
+        const gid = parseInt(show[1]!.slice(i, i + 4), 16);
+        if (span) {
+          glyphs.push(span.used ? "" : span.text!);
+          span.used = true;
+        } else glyphs.push(font.get(gid) ?? "");
+      }
+    }
+    kept.push(line);
+  }
+  if (stack.length !== 0 || reversed !== 1 || glyphs.length === 0) return undefined;
+  if (!spans) return undefined;
+  // Logical order is the glyphs' texts from the last glyph to the first; the span is written in
+  // visual order, character by character (see the module comment).
+  const text = [...glyphs.reverse().join("")].reverse().join("");
+  return `\n/Span<</ActualText <${utf16Hex(text)}>>> BDC${kept.join("\n")}\nEMC\n`;
+}
+
+/**
+ * Chromium draws each soft hyphen inside a word as an invisible glyph with no advance, in a span
+ * whose ActualText is U+00AD: readers then cut the word there ("Ex", "cel", "len", "cies"). The
+ * span and its glyph go; the glyph's offset moves into the next glyph's (Td is relative). The
+ * hyphen Chromium draws at a line end is a glyph of its own, not in such a span, and stays.
+ */
+const SOFT_HYPHEN = /\/Span\s*<<\s*\/ActualText\s*<feff00ad>\s*>>\s*BDC\n(-?[\d.]+) (-?[\d.]+) Td <[0-9a-fA-F]{4}> Tj\nEMC\n(?:(-?[\d.]+) (-?[\d.]+) Td )?/gi;
+
+function number(n: number): string {
+  return String(Math.round(n * 1e5) / 1e5);
+}
+
+export function dropSoftHyphens(content: string): string {
+  return content.replace(SOFT_HYPHEN, (_, x: string, y: string, nx?: string, ny?: string) =>
+    nx === undefined ? "" : `${number(Number(x) + Number(nx))} ${number(Number(y) + Number(ny))} Td `,
+  );
+}
+
+/** A content stream with every reversed run rewritten and soft-hyphen glyphs removed. */
+export function rewriteContent(content: string, fonts: ReadonlyMap<string, Map<number, string>>): string {
+  if (/<feff00ad>/i.test(content)) content = dropSoftHyphens(content);
+  return content.replace(/(^|\n)BT(\n[\s\S]*?\n)ET(?=\n|$)/g, (whole, before: string, body: string) => {
+    const run = rewriteRun(body, fonts);
+    return run === undefined ? whole : `${before}BT${run}ET`;
+  });
+}
+
+function refsIn(value: Value | undefined): Ref[] {
+  if (!value) return [];
+  if (value.ref) return [value.ref];
+  return [...value.raw.matchAll(/(\d+)\s+(\d+)\s+R/g)].map((m) => ({ num: Number(m[1]), gen: Number(m[2]) }));
+}
+
+function decoded(file: PdfUpdate, ref: Ref): { dict: Dict; text: string } | undefined {
+  const { dict, data } = file.stream(ref);
+  const filter = dict.get("Filter")?.raw.trim();
+  if (filter === undefined) return { dict, text: data.toString("latin1") };
+  if (filter !== "/FlateDecode" || dict.has("DecodeParms")) return undefined;
+  return { dict, text: inflateSync(data).toString("latin1") };
+}
+
+/** Rewrites the content streams of every page; returns how many streams were rewritten. */
+export function updateActualText(file: PdfUpdate): number {
+  const catalog = file.dict(file.root);
+  const toUnicode = new Map<number, Map<number, string>>();
+  let rewritten = 0;
+  const visit = (ref: Ref, inherited: Value | undefined, seen: Set<number>) => {
+    if (seen.has(ref.num)) return;
+    seen.add(ref.num);
+    const node = file.dict(ref);
+    const resources = node.get("Resources") ?? inherited;
+    if (node.get("Type")?.raw === "/Pages") {
+      for (const kid of refsIn(node.get("Kids"))) visit(kid, resources, seen);
+      return;
+    }
+    if (!resources) return;
+    const fontDict = file.resolve(file.resolve(resources).get("Font") ?? raw("<<>>"));
+    const fonts = new Map<string, Map<number, string>>();
+    for (const [key, value] of fontDict) {
+      if (!value.ref) continue;
+      let map = toUnicode.get(value.ref.num);
+      if (!map) {
+        const cmap = file.dict(value.ref).get("ToUnicode")?.ref;
+        const text = cmap ? decoded(file, cmap)?.text : undefined;
+        map = text ? parseToUnicode(text) : new Map();
+        toUnicode.set(value.ref.num, map);
+      }
+      fonts.set(key, map);
+    }
+    for (const content of refsIn(node.get("Contents"))) {
+      const stream = decoded(file, content);
+      if (!stream || !/\/ReversedChars|<feff00ad>/i.test(stream.text)) continue;
+      const text = rewriteContent(stream.text, fonts);
+      if (text === stream.text) continue;
+      rewritten++;
+      const dict = new Map(stream.dict);
+      dict.set("Filter", raw("/FlateDecode"));
+      dict.delete("DecodeParms");
+      file.set(content, dict, deflateSync(Buffer.from(text, "latin1"), { level: 6 }));
+    }
+  };
+  const pages = catalog.get("Pages")?.ref;
+  if (pages) visit(pages, undefined, new Set());
+  return rewritten;
+}
