@@ -5,12 +5,13 @@
  */
 import path from "node:path";
 import type { Root } from "mdast";
+import { unified } from "unified";
 import type { VFile } from "vfile";
 import { check } from "./check/index.ts";
 import { loadSignatories } from "./data/signatories.ts";
 import { keyOf, type Memo } from "./memo.ts";
 import type { ImageResource, Metadata, Signatories } from "./model.ts";
-import { parseMarkdown } from "./parse/markdown.ts";
+import { markdownSyntax, readFrontMatter, type FrontMatter } from "./parse/markdown.ts";
 import { readText } from "./parse/read.ts";
 import { computeFacts, type Facts } from "./transform/facts.ts";
 import { loadImages } from "./transform/images.ts";
@@ -43,44 +44,96 @@ export function hasErrors(files: readonly VFile[]): boolean {
   return files.some((f) => f.messages.some((m) => m.fatal === true));
 }
 
+/**
+ * The canonical document's processor: remark-parse with front matter and GFM, then Letterpress's
+ * plugins in stage order. Each plugin reads what the earlier ones left in `file.data` and adds its
+ * own; the check reports and changes nothing, the sanitiser and the images come after it.
+ */
+const canonical = unified()
+  .use(markdownSyntax)
+  .use(function frontMatter() {
+    return (tree: Root, file: VFile) => {
+      file.data.frontMatter = readFrontMatter(tree, file);
+    };
+  })
+  .use(function data() {
+    return async (_tree: Root, file: VFile) => {
+      const named = file.data.frontMatter?.signatories;
+      if (!named) return;
+      const loaded = await loadSignatories(file.path, named);
+      file.data.dataFiles = [loaded.file];
+      file.data.signatories = loaded.signatories;
+    };
+  })
+  .use(function references() {
+    return (tree: Root) => resolveReferences(tree);
+  })
+  .use(function facts() {
+    return (tree: Root, file: VFile) => {
+      file.data.facts = computeFacts(tree);
+      file.data.meta = metadataOf(file.data.frontMatter, file.data.facts);
+    };
+  })
+  .use(function checks() {
+    return (tree: Root, file: VFile) => {
+      check({ tree, file, facts: file.data.facts!, meta: file.data.meta, signatories: file.data.signatories });
+    };
+  })
+  .use(function sanitise() {
+    return (tree: Root) => sanitize(tree);
+  })
+  .use(function images() {
+    return async (tree: Root, file: VFile) => {
+      file.data.images = await loadImages(tree, file, file.path);
+    };
+  })
+  .freeze();
+
+declare module "vfile" {
+  interface DataMap {
+    frontMatter: FrontMatter | undefined;
+    /** Files of the document's data (the signatories file), with their own diagnostics. */
+    dataFiles: VFile[];
+    signatories: Signatories | undefined;
+    facts: Facts;
+    meta: Metadata | undefined;
+    images: globalThis.Map<string, ImageResource>;
+  }
+}
+
 /** With `memo` (watch), the Markdown is parsed again only when its text changed. */
 export async function loadDocument(documentPath: string, memo?: Memo): Promise<LoadResult> {
   const absolute = path.resolve(documentPath);
   const file = await readText(absolute);
-  const files: VFile[] = [file];
-  if (hasErrors(files)) return { doc: undefined, files };
+  if (hasErrors([file])) return { doc: undefined, files: [file] };
 
-  // The tree is changed below (references, sanitising, images): a kept parse is copied.
-  const { tree, frontMatter } = memo ? memo.run("parse", keyOf(absolute, String(file.value)), file, () => parseMarkdown(file), (parsed) => structuredClone(parsed)) : parseMarkdown(file);
-  let signatories: Signatories | undefined;
-  if (frontMatter?.signatories) {
-    const loaded = await loadSignatories(absolute, frontMatter.signatories);
-    files.push(loaded.file);
-    signatories = loaded.signatories;
-  }
-  resolveReferences(tree);
-  const facts = computeFacts(tree);
-  const title = frontMatter?.title ?? facts.headings.find((h) => h.depth === 1)?.text ?? "";
-  const meta: Metadata | undefined = frontMatter
-    ? {
-        title,
-        shortTitle: frontMatter["short-title"] ?? title,
-        lang: frontMatter.lang,
-        keywords: frontMatter.keywords ?? [],
-        author: frontMatter.author ?? "Letterpress",
-        ...(frontMatter.subject ? { subject: frontMatter.subject } : {}),
-        ...(frontMatter.addressee ? { addressee: frontMatter.addressee } : {}),
-        ...(frontMatter.date ? { date: frontMatter.date } : {}),
-        ...(frontMatter.signatories ? { signatories: frontMatter.signatories } : {}),
-        ...(frontMatter.missions ? { missions: frontMatter.missions } : {}),
-      }
-    : undefined;
-  check({ tree, file, facts, meta, signatories });
-  sanitize(tree);
-  const images = await loadImages(tree, file, absolute);
-  if (!meta) return { doc: undefined, files };
+  // The plugins change the tree (references, sanitising): a kept parse is copied.
+  const parse = () => canonical.parse(file) as Root;
+  const parsed = memo ? memo.run("parse", keyOf(absolute, String(file.value)), file, parse, (tree) => structuredClone(tree)) : parse();
+  const tree = (await canonical.run(parsed, file)) as Root;
+  const { meta, facts, signatories, images } = file.data;
+  const files = [file, ...(file.data.dataFiles ?? [])];
+  if (!meta || !facts || !images) return { doc: undefined, files };
   return {
     doc: { path: absolute, slug: path.basename(absolute).replace(/\.(md|markdown)$/i, ""), file, meta, tree, facts, signatories, images },
     files,
+  };
+}
+
+/** The document's metadata from its front matter; the title defaults to the level-1 heading. */
+function metadataOf(frontMatter: FrontMatter | undefined, facts: Facts): Metadata | undefined {
+  if (!frontMatter) return undefined;
+  const title = frontMatter.title ?? facts.headings.find((h) => h.depth === 1)?.text ?? "";
+  return {
+    title,
+    shortTitle: frontMatter["short-title"] ?? title,
+    lang: frontMatter.lang,
+    keywords: frontMatter.keywords ?? [],
+    author: frontMatter.author ?? "Letterpress",
+    ...(frontMatter.subject ? { subject: frontMatter.subject } : {}),
+    ...(frontMatter.addressee ? { addressee: frontMatter.addressee } : {}),
+    ...(frontMatter.date ? { date: frontMatter.date } : {}),
+    ...(frontMatter.signatories ? { signatories: frontMatter.signatories } : {}),
+    ...(frontMatter.missions ? { missions: frontMatter.missions } : {}),
   };
 }

@@ -6,12 +6,18 @@ import type { Root } from "mdast";
 import remarkFrontmatter from "remark-frontmatter";
 import remarkGfm from "remark-gfm";
 import remarkParse from "remark-parse";
-import { unified } from "unified";
+import { unified, type Preset } from "unified";
 import type { VFile } from "vfile";
 import { z } from "zod";
 import { parseYaml, validateYaml } from "./yaml.ts";
 
-const processor = unified().use(remarkParse).use(remarkFrontmatter, ["yaml"]).use(remarkGfm).freeze();
+/**
+ * The Markdown Letterpress reads: CommonMark with GFM (tables, footnotes, strikethrough, task
+ * lists, autolinks) and YAML front matter. A preset for `unified().use(...)`.
+ */
+export const markdownSyntax = { plugins: [remarkParse, [remarkFrontmatter, ["yaml"]], remarkGfm] } satisfies Preset;
+
+const processor = unified().use(markdownSyntax).freeze();
 
 /** Front matter as written by authors (kebab-case keys). Unknown keys are errors. */
 export const frontMatterSchema = z.strictObject({
@@ -40,6 +46,14 @@ export interface ParsedDocument {
 /** Parse a Markdown vfile. Front-matter problems are reported on `file`. */
 export function parseMarkdown(file: VFile): ParsedDocument {
   const tree = processor.parse(file) as Root;
+  return { tree, frontMatter: readFrontMatter(tree, file) };
+}
+
+/**
+ * Validate the tree's YAML front matter and take it out of the tree (problems are reported on
+ * `file`); undefined when it is missing or invalid.
+ */
+export function readFrontMatter(tree: Root, file: VFile): FrontMatter | undefined {
   let frontMatter: FrontMatter | undefined;
   const first = tree.children[0];
   if (first?.type === "yaml") {
@@ -54,7 +68,7 @@ export function parseMarkdown(file: VFile): ParsedDocument {
       source: "letterpress",
     }).fatal = true;
   }
-  return { tree, frontMatter };
+  return frontMatter;
 }
 
 /** Parse a fragment of inline Markdown (used for translated segments). */

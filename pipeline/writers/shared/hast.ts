@@ -1,6 +1,6 @@
 /**
  * mdast → hast for every writer that renders HTML (HTML, EPUB, PDF). The body is converted with
- * mdast-util-to-hast; the parts that depend on the publication's facts (footnote references and
+ * remark-rehype; the parts that depend on the publication's facts (footnote references and
  * notes, the signatory list, fallback language spans) are rendered here from the model, with a
  * per-format strategy for how notes appear.
  */
@@ -8,7 +8,9 @@ import type { Element, ElementContent, Root as HastRoot } from "hast";
 import { h } from "hastscript";
 import type { Image, Nodes, Root } from "mdast";
 import { dataUrl } from "../../transform/images.ts";
-import { toHast, type Handler, type State } from "mdast-util-to-hast";
+import type { Handler, State } from "mdast-util-to-hast";
+import remarkRehype from "remark-rehype";
+import { unified } from "unified";
 import type { Footnote, Publication } from "../../model.ts";
 import type { FootnoteRefData, NoticeNode } from "../../transform/nodes.ts";
 
@@ -64,9 +66,11 @@ export function renderBody(pub: Publication, strategy: NoteStrategy): { body: El
     },
   };
 
+  // mdast → hast is remark-rehype with the edition's handlers; ids are the model's, unprefixed.
+  const toHastProcessor = unified().use(remarkRehype, { handlers, clobberPrefix: "" }).freeze();
   function convert(tree: Root): ElementContent[] {
-    const hast = toHast(tree, { handlers, clobberPrefix: "" }) as HastRoot | Element;
-    return (hast.type === "root" ? hast.children : [hast]) as ElementContent[];
+    const hast = toHastProcessor.runSync(tree) as HastRoot;
+    return hast.children as ElementContent[];
   }
 
   const body = convert(pub.tree);
