@@ -13,6 +13,7 @@ import { keyOf, type Memo } from "../memo.ts";
 import { readText } from "../parse/read.ts";
 import { resolveEpoch } from "../build/epoch.ts";
 import { PLURAL_FORMS } from "./labels.ts";
+import { parsePluralForms, pluralRulesOf, sameLanguage, samePluralForms } from "./lang.ts";
 import { applyOverlay, statsOf, type Overlay, type OverlayOptions, type TranslationStats } from "./overlay.ts";
 import { mergeEntries, poHeaders, readPo, writePo, type PoFile } from "./po.ts";
 import { extractSegments, segmentMap, type Segment } from "./segments.ts";
@@ -58,23 +59,48 @@ export async function loadTranslation(root: string, slug: string, lang: string, 
 }
 
 function checkHeaders(po: PoFile, lang: string, text: string, file: VFile) {
+  const lines = text.split("\n");
   const lineOf = (header: string) => {
-    const i = text.split("\n").findIndex((l) => l.startsWith(`"${header}:`));
+    const i = lines.findIndex((l) => l.startsWith(`"${header}:`));
     return { line: i >= 0 ? i + 1 : 1, column: 1 };
   };
-  if (po.headers.Language && po.headers.Language !== lang) {
-    file.message(`Header Language is \`${po.headers.Language}\` but the file is in translations/${lang}/`, { place: lineOf("Language"), ruleId: "po-header", source: "translations" }).fatal = true;
+  const language = po.headers.Language;
+  if (language && !sameLanguage(language, lang)) {
+    file.message(`Header Language is \`${language}\` but the file is in translations/${lang}/`, { place: lineOf("Language"), ruleId: "po-header", source: "translations" }).fatal = true;
   }
-  const expected = PLURAL_FORMS[lang.split("-")[0]!]?.header;
+  const rules = pluralRulesOf(lang);
   const actual = po.headers["Plural-Forms"];
-  const normal = (s: string | undefined) => s?.replace(/\s+/g, "").replace(/;$/, "");
-  if (expected && normal(actual) !== normal(expected)) {
-    file.message(`Plural-Forms header for \`${lang}\` must be \`${expected}\`${actual ? ` (found \`${actual}\`)` : " (missing)"}`, { place: lineOf("Plural-Forms"), ruleId: "po-plural-forms", source: "translations" }).fatal = true;
+  if (rules && !(actual && samePluralForms(actual, rules.header))) {
+    const parsed = actual ? parsePluralForms(actual) : undefined;
+    const why = !actual ? " (missing)" : !parsed ? ` (found \`${actual}\`, which is not a gettext plural expression)` : ` (found \`${actual}\`, which gives other forms)`;
+    file.message(`Plural-Forms header for \`${lang}\` must mean \`${rules.header}\`${why}`, { place: lineOf("Plural-Forms"), ruleId: "po-plural-forms", source: "translations" }).fatal = true;
   }
   if (!/charset=utf-8/i.test(po.headers["Content-Type"] ?? "")) {
     file.message("Content-Type header must declare charset=UTF-8", { place: lineOf("Content-Type"), ruleId: "po-header", source: "translations" }).fatal = true;
   }
+  if (rules) checkPluralCounts(po, lang, rules.nplurals, file);
 }
+
+/**
+ * A plural entry must have one msgstr per plural form of the language (CLDR categories, as
+ * gettext's nplurals). One with another count is an error and is not used: with it an edition
+ * would print the wrong form for some counts.
+ */
+function checkPluralCounts(po: PoFile, lang: string, nplurals: number, file: VFile) {
+  for (const entry of po.entries) {
+    if (entry.obsolete || entry.msgidPlural === undefined || entry.msgstr.every((m) => m === "")) continue;
+    if (entry.msgstr.length === nplurals) continue;
+    file.message(`\`${entry.context}\` has ${entry.msgstr.length} plural form(s); \`${lang}\` has ${nplurals} (${pluralRulesOf(lang)!.categories.join(", ")})`, {
+      place: { line: entry.line, column: 1 },
+      ruleId: "po-plural-count",
+      source: "translations",
+    }).fatal = true;
+    entry.msgstr = entry.msgstr.map(() => "");
+  }
+}
+
+/** Problems `translations update` must not paper over: it would drop a translation. */
+const UPDATE_BLOCKERS = new Set(["po-syntax", "po-duplicate", "po-plural-count"]);
 
 export interface LoadedEdition {
   lang: string;
@@ -139,8 +165,8 @@ export async function updateTranslations(doc: LoadedDocument, root: string, newL
   const files: UpdateResult["files"] = [];
   for (const lang of langs) {
     if (lang === doc.meta.lang) continue;
-    const base = lang.split("-")[0]!;
-    if (!PLURAL_FORMS[base]) {
+    const rules = pluralRulesOf(lang);
+    if (!rules) {
       throw new ConfigError(`No plural rules known for \`${lang}\`; supported: ${Object.keys(PLURAL_FORMS).join(", ")}`);
     }
     const target = poPath(root, lang, doc.slug);
@@ -148,16 +174,16 @@ export async function updateTranslations(doc: LoadedDocument, root: string, newL
     let old: PoFile = { headers: {}, entries: [] };
     if (!created) {
       const t = await loadTranslation(root, doc.slug, lang);
-      if (!t.po) {
-        const m = t.file.messages.find((x) => x.fatal);
+      const blocker = t.file.messages.find((x) => x.fatal && UPDATE_BLOCKERS.has(x.ruleId ?? ""));
+      if (!t.po || blocker) {
+        const m = blocker ?? t.file.messages.find((x) => x.fatal);
         throw new ConfigError(`Cannot update ${t.file.path}: ${m ? `${m.line}:${m.column} ${m.reason}` : "unreadable"}`);
       }
       old = t.po;
     }
-    const nplurals = Number(/nplurals=(\d+)/.exec(PLURAL_FORMS[base]!.header)?.[1] ?? 2);
-    const entries = mergeEntries(segments, old.entries, nplurals);
+    const entries = mergeEntries(segments, old.entries, rules.nplurals);
     await mkdir(path.dirname(target), { recursive: true });
-    await writeFile(target, writePo(poHeaders(doc.slug, lang, old.headers, epoch), entries, map, sourcePath));
+    await writeFile(target, writePo(poHeaders(doc.slug, lang, old.headers, epoch), entries, map, sourcePath, old.headerComment));
     files.push({ lang, path: target, created, stats: statsOf(segments, { headers: {}, entries }) });
   }
   return { pot: potPath, files };
