@@ -17,7 +17,7 @@ import { parsePluralForms, pluralRulesOf, sameLanguage, samePluralForms } from "
 import { applyOverlay, statsOf, type Overlay, type OverlayOptions, type TranslationStats } from "./overlay.ts";
 import { mergeEntries, poHeaders, readPo, writePo, type PoFile } from "./po.ts";
 import { extractSegments, segmentMap, type Segment } from "./segments.ts";
-import { exportXliff, importTargets, parseXliff } from "./xliff.ts";
+import { exportXliff, importUnits, readXliff, type ImportSummary } from "./xliff.ts";
 
 export interface Translation {
   lang: string;
@@ -196,28 +196,55 @@ export async function exportTranslation(doc: LoadedDocument, root: string, lang:
   const segments = extractSegments(doc);
   const target = out ?? path.join(translationsDir(root), lang, `${doc.slug}.xlf`);
   const original = path.relative(root, doc.path).split(path.sep).join("/");
-  await writeFile(target, exportXliff(segments, t.po.entries, doc.meta.lang, lang, original));
+  await writeFile(target, exportXliff(segments, t.po.entries, doc.meta.lang, lang, original, pluralRulesOf(lang)?.categories));
   return target;
 }
 
-/** `letterpress translations import file.xlf`: merge an XLIFF 2.0 file's targets into the PO file. */
-export async function importTranslation(doc: LoadedDocument, root: string, xliffPath: string): Promise<{ lang: string; path: string; updated: number; unknown: string[] }> {
-  let xml: string;
-  try {
-    xml = await readFile(xliffPath, "utf8");
-  } catch (error) {
-    throw new ConfigError(`Cannot read ${xliffPath}`, { cause: error });
-  }
-  const { trgLang, units } = parseXliff(xml, xliffPath);
-  if (!trgLang) throw new ConfigError(`${xliffPath}: the <xliff> element has no trgLang`);
-  const t = await loadTranslation(root, doc.slug, trgLang);
-  if (!t.po) throw new ConfigError(`Cannot read ${t.file.path}; run \`letterpress translations update --lang ${trgLang}\` first`);
+export interface ImportResult {
+  lang: string | undefined;
+  /** The PO file written, if any. */
+  path: string | undefined;
+  summary: ImportSummary;
+  /** Messages about the XLIFF file (located), and about the PO file it was merged into. */
+  files: VFile[];
+}
+
+/**
+ * `letterpress translations import file.xlf [--lang xx]`: merge an XLIFF 2 file's targets into the
+ * language's PO file. A file that is not valid XLIFF 2, or whose languages are not the document's
+ * and the PO file's, changes nothing; units that cannot be applied are rejected one by one (see
+ * importUnits) and the rest is written.
+ */
+export async function importTranslation(doc: LoadedDocument, root: string, xliffPath: string, expectedLang?: string): Promise<ImportResult> {
+  const summary: ImportSummary = { translated: 0, fuzzy: 0, unchanged: 0, rejected: 0 };
+  const xfile = await readText(xliffPath);
+  if (xfile.messages.some((m) => m.fatal)) return { lang: undefined, path: undefined, summary, files: [xfile] };
+  const parsed = readXliff(String(xfile.value), xfile);
+  const files = [xfile];
+  if (!parsed) return { lang: undefined, path: undefined, summary, files };
+  const fail = (reason: string) => {
+    xfile.message(reason, { place: { line: 1, column: 1 }, ruleId: "xliff-lang", source: "xliff" }).fatal = true;
+    return { lang: parsed.trgLang, path: undefined, summary, files };
+  };
+  const { srcLang, trgLang } = parsed;
+  if (!trgLang) return fail("The <xliff> element has no trgLang: which language is this?");
+  if (srcLang && !sameLanguage(srcLang, doc.meta.lang)) return fail(`srcLang is \`${srcLang}\` but the document is in \`${doc.meta.lang}\``);
+  if (expectedLang && !sameLanguage(trgLang, expectedLang)) return fail(`trgLang is \`${trgLang}\` but the import is for \`${expectedLang}\`; nothing was imported`);
+  const langs = await translationLanguages(root, doc.slug);
+  const lang = expectedLang ?? langs.find((l) => l === trgLang) ?? langs.find((l) => sameLanguage(l, trgLang));
+  if (!lang || !existsSync(poPath(root, lang, doc.slug))) return fail(`No translations/${trgLang}/${doc.slug}.po to import into; run \`letterpress translations update --lang ${trgLang}\` first`);
+  const t = await loadTranslation(root, doc.slug, lang);
+  files.push(t.file);
+  if (!t.po || t.file.messages.some((m) => m.fatal && UPDATE_BLOCKERS.has(m.ruleId ?? ""))) return { lang, path: undefined, summary, files };
+  if (t.po.headers.Language && !sameLanguage(t.po.headers.Language, trgLang)) return fail(`trgLang is \`${trgLang}\` but ${path.relative(root, t.file.path)} is \`${t.po.headers.Language}\`; nothing was imported`);
   const segments = extractSegments(doc);
-  const result = importTargets(t.po.entries, units);
-  const target = poPath(root, trgLang, doc.slug);
+  const result = importUnits(t.po.entries, parsed.units, segments, xfile);
+  const target = poPath(root, lang, doc.slug);
   const sourcePath = path.relative(root, doc.path).split(path.sep).join("/");
-  await writeFile(target, writePo(t.po.headers, result.entries, segmentMap(segments), sourcePath));
-  return { lang: trgLang, path: target, updated: result.updated, unknown: result.unknown };
+  if (result.summary.translated + result.summary.fuzzy > 0) {
+    await writeFile(target, writePo(t.po.headers, result.entries, segmentMap(segments), sourcePath, t.po.headerComment));
+  }
+  return { lang, path: target, summary: result.summary, files };
 }
 
 export { extractSegments, type Segment };
