@@ -178,6 +178,15 @@ function checkUnit(unit: XmlElement, context: UnitContext, fail: Fail) {
     checkCodes(inline, { dataIds, noteIds, unitId, context, sourceCodes }, fail);
   }
 
+  // Codes that cannot be reordered keep their sequence (pc start and end included) in each target.
+  parts.forEach((_, i) => {
+    const target = targets[i];
+    if (!target) return;
+    const a = fixedSequence(sources[i]!);
+    const b = fixedSequence(target);
+    if (a.join(" ") !== b.join(" ")) fail(`Codes with canReorder="firstNo"/"no" are reordered in the target (${a.join(" ")} → ${b.join(" ")})`, target);
+  });
+
   // Codes that cannot be deleted: present in the unit's targets if their segment has one.
   const targetIds = new Set(targets.flatMap((t) => (t ? descendants(t).map((e) => attr(e, "id") ?? attr(e, "startRef")) : [])));
   parts.forEach((_, i) => {
@@ -187,6 +196,23 @@ function checkUnit(unit: XmlElement, context: UnitContext, fail: Fail) {
       if (!targetIds.has(id)) fail(`Code \`${id}\` has canDelete="no" but is missing from the target`, targets[i]!);
     }
   });
+}
+
+/** The sequence of codes that cannot be reordered, with the end of each `<pc>` as its own event. */
+function fixedSequence(content: XmlElement): string[] {
+  const out: string[] = [];
+  const walk = (parent: XmlElement) => {
+    for (let n: XmlTreeNode | null = parent.firstChild; n; n = n.next) {
+      if (!(n instanceof XmlElement) || n.namespaceUri !== XLIFF_NS) continue;
+      const fixed = CODES.has(n.name) && (attr(n, "canReorder") ?? "yes") !== "yes";
+      const id = attr(n, "id") ?? attr(n, "startRef");
+      if (fixed) out.push(`${n.name}:${id}`);
+      walk(n);
+      if (fixed && n.name === "pc") out.push(`/pc:${id}`);
+    }
+  };
+  walk(content);
+  return out;
 }
 
 interface CodeContext {
