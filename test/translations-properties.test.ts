@@ -3,6 +3,7 @@
  * mutations never crash the readers, and what goes out comes back unchanged. Run counts are kept
  * small: these run in-process, without the CLI.
  */
+import { writeFile } from "node:fs/promises";
 import fc from "fast-check";
 import { VFile } from "vfile";
 import { describe, expect, it } from "vitest";
@@ -11,6 +12,7 @@ import { PLURAL_FORMS } from "../pipeline/i18n/labels.ts";
 import { mergeEntries, readPo, writePo, type PoEntry } from "../pipeline/i18n/po.ts";
 import type { Segment } from "../pipeline/i18n/segments.ts";
 import { contextToId, exportXliff, idToContext, importUnits, readXliff } from "../pipeline/i18n/xliff.ts";
+import { cli, project } from "./helpers.ts";
 
 const RUNS = { numRuns: 60 };
 
@@ -134,3 +136,28 @@ describe("properties", () => {
 function escape(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
+
+describe("mutated data files", () => {
+  const mutate = (source: string) =>
+    fc.tuple(fc.nat(source.length), fc.nat(6), fc.string({ maxLength: 5, unit: fc.constantFrom(":", "-", " ", "\n", '"', ",", ";", "#", "[", "{", "&", "*", "é", "\t", "|") })).map(([at, cut, insert]) => source.slice(0, at) + insert + source.slice(at + cut));
+  const YAML = "organisations:\n  - name: Access Now\n  - name: ARTICLE 19\nindividuals:\n  - name: Ada Lovelace\n    family: Lovelace\n    affiliation: Analytical Engines\n";
+  const CSV = 'Name,Type,Country\n"Access Now",organisation,\n"Lovelace, Ada",individual,UK\n';
+
+  it("a mutated signatories YAML or CSV never crashes the CLI: it is read, or a message says why", async () => {
+    const dir = await project({ "package.json": "{}", "doc.md": "---\nlang: en\nsignatories: signatories.yaml\n---\n\n# Title\n\nText.\n", "signatories.yaml": YAML });
+    const doc = `${dir}/doc.md`;
+    await fc.assert(
+      fc.asyncProperty(mutate(YAML), mutate(CSV), async (yaml, csv) => {
+        await writeFile(`${dir}/signatories.yaml`, yaml);
+        const check = await cli(["check", doc]);
+        expect(check.code).not.toBe(2);
+        if (check.code === 1) expect(check.stderr).toMatch(/\d+:\d+|error/);
+        await writeFile(`${dir}/signatories.yaml`, YAML);
+        await writeFile(`${dir}/in.csv`, csv);
+        const imported = await cli(["signatories", "import", `${dir}/in.csv`, doc, "--dry-run", "--quiet"]);
+        expect(imported.code).not.toBe(2);
+      }),
+      { numRuns: 15 },
+    );
+  });
+});
