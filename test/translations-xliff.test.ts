@@ -278,6 +278,13 @@ describe("XLIFF import", () => {
     await run("msgfmt", ["-c", "--check-format", "-o", "/dev/null", file]);
   });
 
+  it("refuses a DOCTYPE: no external entity is read, no entity expanded", () => {
+    const file = new VFile();
+    const xml = xliff("fr", '<unit id="u"><segment><source>a</source><target>&e;</target></segment></unit>').replace("<xliff", '<!DOCTYPE xliff [<!ENTITY e SYSTEM "file:///etc/passwd">]>\n<xliff');
+    expect(readXliff(xml, file)).toBeUndefined();
+    expect(file.messages.map((m) => [m.line, m.reason])).toEqual([[2, "A DOCTYPE is not accepted in an XLIFF file (entities are not expanded); remove it"]]);
+  });
+
   it("reports malformed XML with its line", async () => {
     const { dir, doc } = await fixture();
     const xlf = path.join(dir, "bad.xlf");

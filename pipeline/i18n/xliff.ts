@@ -131,6 +131,12 @@ export function readXliff(xml: string, file: VFile): ParsedXliff | undefined {
   const fail = (reason: string, line: number, column: number, ruleId: string) => {
     file.message(reason, { place: { line: Math.max(line, 1), column: Math.max(column, 1) }, ruleId, source: "xliff" }).fatal = true;
   };
+  // No DTDs: entities could pull in files or expand without bound, and XLIFF has no use for them.
+  const doctype = /<!DOCTYPE/i.exec(xml);
+  if (doctype) {
+    fail("A DOCTYPE is not accepted in an XLIFF file (entities are not expanded); remove it", xml.slice(0, doctype.index).split("\n").length, 1, "xliff-xml");
+    return undefined;
+  }
   let doc: XmlDocument;
   try {
     doc = XmlDocument.fromString(xml);
