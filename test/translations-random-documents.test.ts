@@ -1,8 +1,8 @@
 /**
  * Random documents (headings, paragraphs with footnote references, lists, tables, quotes, links,
  * UN symbols) and random translations that reorder each segment's inline structure: the build
- * never fails, and the French edition has the English edition's footnotes and link targets, as
- * pandoc reads the HTML back. Few runs: each is a real build.
+ * never fails, and every format (HTML, DOCX, EPUB, as pandoc reads them back) of both editions
+ * has the same footnote references and link targets. Few runs: each is a real build.
  */
 import { execFile } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
@@ -49,28 +49,45 @@ function shuffle<T>(items: T[], seed: number): T[] {
   return out;
 }
 
-/** Footnote references (sorted: a translation may reorder them) and link targets pandoc finds in an HTML edition. */
-async function structure(html: string) {
-  const { stdout } = await run("pandoc", [html, "-f", "html", "-t", "json"]);
+/** Links and notes pandoc finds in an edition (html, docx or epub). */
+async function read(file: string) {
+  const { stdout } = await run("pandoc", [file, "-t", "json"], { maxBuffer: 64 << 20 });
   const links: string[] = [];
+  let notes = 0;
   const walk = (n: unknown) => {
     if (Array.isArray(n)) n.forEach(walk);
     else if (n && typeof n === "object") {
       const node = n as { t?: string; c?: unknown[] };
       if (node.t === "Link") links.push((node.c![2] as string[])[0]!);
+      if (node.t === "Note") notes++;
       Object.values(n).forEach(walk);
     }
   };
   walk((JSON.parse(stdout) as { blocks: unknown }).blocks);
-  return {
-    notes: links.filter((l) => /^#fn-/.test(l)).sort(),
-    backlinks: links.filter((l) => /^#fnref-/.test(l)).sort(),
-    external: links.filter((l) => l.startsWith("https:")).sort(),
-  };
+  return { links, notes };
+}
+
+/**
+ * What must be the same in every format and language: the footnote references (sorted: a
+ * translation may reorder them within a segment) and the set of external link targets. HTML
+ * links each reference to `#fn-N`; EPUB makes each reference a note (pandoc repeats the text);
+ * DOCX has one footnote per note and cross-references later references to it.
+ */
+async function structure(dir: string, lang: string) {
+  const html = await read(path.join(dir, lang, "doc.html"));
+  const docx = await read(path.join(dir, lang, "doc.docx"));
+  const epub = await read(path.join(dir, lang, "doc.epub"));
+  const references = html.links.filter((l) => /^#fn-/.test(l)).sort();
+  const external = (links: string[]) => [...new Set(links.filter((l) => l.startsWith("https:")))].sort();
+  expect(external(docx.links)).toEqual(external(html.links));
+  expect(external(epub.links)).toEqual(external(html.links));
+  expect(docx.notes).toBe(new Set(references).size);
+  expect(epub.notes).toBe(references.length);
+  return { references, backlinks: html.links.filter((l) => /^#fnref-/.test(l)).sort(), external: external(html.links) };
 }
 
 describe("random documents and reordering translations", () => {
-  it("build, and keep footnotes and link targets identical across languages", async () => {
+  it("build, and keep footnotes and link targets identical across formats and languages", async () => {
     await fc.assert(
       fc.asyncProperty(documents, fc.integer({ min: 1, max: 1 << 30 }), async (markdown, seed) => {
         const dir = await project({ "package.json": "{}", "doc.md": markdown });
@@ -87,12 +104,10 @@ describe("random documents and reordering translations", () => {
         }
         await writeFile(file, po.compile(table, { foldLength: 0 }));
         const out = path.join(dir, "dist");
-        const result = await cli(["build", doc, "--format", "html", "--out", out, "--quiet"]);
+        const result = await cli(["build", doc, "--format", "html,docx,epub", "--out", out, "--quiet"]);
         expect(result.stderr).not.toMatch(/translation-structure|internal error/);
         expect(result.code).toBe(0);
-        const en = await structure(path.join(out, "en/doc.html"));
-        const fr = await structure(path.join(out, "fr/doc.html"));
-        expect(fr).toEqual(en);
+        expect(await structure(out, "fr")).toEqual(await structure(out, "en"));
       }),
       { numRuns: 3 },
     );
