@@ -160,7 +160,9 @@ describe("translations update, compared with msgmerge", () => {
     await writeFile(doc, DOC.replace("met in Geneva", "met in Vienna"));
     await cli(["translations", "update", doc]);
     let text = await readFile(poFile, "utf8");
-    text = `# French translation of the open letter.\n# Reviewed by the Geneva team.\n${text}`.replace('msgctxt "body/p2"', '# Keep "delegations" as in the UN glossary.\nmsgctxt "body/p2"');
+    text = `# French translation of the open letter.\n# Reviewed by the Geneva team.\n${text}`
+      .replace('msgctxt "body/p2"', '# Keep "delegations" as in the UN glossary.\nmsgctxt "body/p2"')
+      .replace('msgctxt "label/count-organisations"', '#, fuzzy\n#| msgctxt "label/count-orgs"\n#| msgid "{n} org"\n#| msgid_plural "{n} orgs"\nmsgctxt "label/count-organisations"');
     await writeFile(poFile, text);
     // msgcat rewrites it as gettext does: lines wrapped, `#| msgid ""` with continuation lines.
     const { stdout } = await run("msgcat", ["--width=30", poFile]);
@@ -172,6 +174,7 @@ describe("translations update, compared with msgmerge", () => {
     const list = await entries(poFile);
     expect(list.find((e) => e.ctx === "body/p2")!.translator).toBe('Keep "delegations" as in the UN glossary.');
     expect(list.find((e) => e.ctx === "body/p1")).toMatchObject({ fuzzy: true, previous: 'msgid "The committee met in Geneva to review the annual report on human rights."' });
+    expect(list.find((e) => e.ctx === "label/count-organisations")).toMatchObject({ fuzzy: true, previous: 'msgctxt "label/count-orgs"\nmsgid "{n} org"\nmsgid_plural "{n} orgs"' });
     await run("msgfmt", ["-c", "--check-format", "-o", "/dev/null", poFile]);
   });
 });

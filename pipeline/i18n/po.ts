@@ -18,6 +18,8 @@ export interface PoEntry {
   previous?: string;
   /** Previous msgctxt of a fuzzy entry (`#| msgctxt`). */
   previousContext?: string;
+  /** Previous msgid_plural of a fuzzy plural entry (`#| msgid_plural`). */
+  previousPlural?: string;
   /** Translator comments (`# …`), kept as written. */
   translatorComment?: string;
   obsolete: boolean;
@@ -66,6 +68,7 @@ export function readPo(text: string, file: VFile): PoFile | undefined {
           fuzzy: flags.includes("fuzzy"),
           ...(previous.msgid !== undefined ? { previous: previous.msgid } : {}),
           ...(previous.msgctxt !== undefined ? { previousContext: previous.msgctxt } : {}),
+          ...(previous.msgid_plural !== undefined ? { previousPlural: previous.msgid_plural } : {}),
           ...(translatorComment ? { translatorComment } : {}),
           obsolete,
           line: lines.get(`${obsolete ? "~" : ""}${context}\u0004${entry.msgid}`) ?? 1,
@@ -149,7 +152,7 @@ export function poQuote(value: string): string {
 }
 
 /** `#|` lines in any form gettext tools write them: `msgctxt`, `msgid`, `msgid_plural`, strings wrapped over lines. */
-export function parsePrevious(text: string): { msgctxt?: string; msgid?: string } {
+export function parsePrevious(text: string): { msgctxt?: string; msgid?: string; msgid_plural?: string } {
   const out: { msgctxt?: string; msgid?: string; msgid_plural?: string } = {};
   let field: keyof typeof out | undefined;
   for (const line of text.split("\n")) {
@@ -159,7 +162,7 @@ export function parsePrevious(text: string): { msgctxt?: string; msgid?: string 
       out[field] = poString(keyword[2]!);
     } else if (field && /^\s*".*"\s*$/.test(line)) out[field] += poString(line.trim());
   }
-  return { ...(out.msgctxt !== undefined ? { msgctxt: out.msgctxt } : {}), ...(out.msgid !== undefined ? { msgid: out.msgid } : {}) };
+  return out;
 }
 
 /** Standard headers of a Letterpress PO file (no dates: files stay reproducible). */
@@ -225,7 +228,13 @@ export function mergeEntries(segments: readonly Segment[], old: readonly PoEntry
     const exact = byKey.get(`${segment.context}\u0004${segment.source}`);
     if (!exact || used.has(exact)) continue;
     used.add(exact);
-    const previous = exact.fuzzy ? { ...(exact.previous !== undefined ? { previous: exact.previous } : {}), ...(exact.previousContext !== undefined ? { previousContext: exact.previousContext } : {}) } : {};
+    const previous = exact.fuzzy
+      ? {
+          ...(exact.previous !== undefined ? { previous: exact.previous } : {}),
+          ...(exact.previousContext !== undefined ? { previousContext: exact.previousContext } : {}),
+          ...(exact.previousPlural !== undefined ? { previousPlural: exact.previousPlural } : {}),
+        }
+      : {};
     result.set(segment, { ...base(segment), msgstr: exact.msgstr, fuzzy: exact.fuzzy, ...previous, ...comment(exact) });
   }
   // 2. Moved: the same English under another msgctxt (active entries first, then obsolete ones).
@@ -258,12 +267,14 @@ export function mergeEntries(segments: readonly Segment[], old: readonly PoEntry
     used.add(entry);
     const previousMsgid = entry.fuzzy && entry.previous !== undefined ? entry.previous : entry.msgid;
     const previousContext = entry.fuzzy && entry.previousContext !== undefined ? entry.previousContext : entry.context;
+    const previousPlural = entry.fuzzy && entry.previousPlural !== undefined ? entry.previousPlural : entry.msgidPlural;
     result.set(segment, {
       ...base(segment),
       msgstr: fit(segment, entry.msgstr),
       fuzzy: true,
       previous: previousMsgid,
       ...(previousContext !== segment.context ? { previousContext } : {}),
+      ...(previousPlural !== undefined ? { previousPlural } : {}),
       ...comment(entry),
     });
   }
@@ -321,6 +332,7 @@ export function writePo(headers: Record<string, string>, entries: readonly PoEnt
       comments.previous = [
         ...(entry.previousContext !== undefined ? [`msgctxt ${poQuote(entry.previousContext)}`] : []),
         ...(entry.previous !== undefined ? [`msgid ${poQuote(entry.previous)}`] : []),
+        ...(entry.previousPlural !== undefined ? [`msgid_plural ${poQuote(entry.previousPlural)}`] : []),
       ].join("\n");
     }
     const target = entry.obsolete ? obsolete : translations;

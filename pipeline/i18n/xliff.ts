@@ -373,6 +373,7 @@ export function importUnits(entries: readonly PoEntry[], units: readonly XliffUn
     if (!fuzzy) {
       delete entry.previous;
       delete entry.previousContext;
+      delete entry.previousPlural;
     }
     if (fuzzy) summary.fuzzy++;
     else summary.translated++;
