@@ -285,6 +285,13 @@ describe("XLIFF import", () => {
     expect(file.messages.map((m) => [m.line, m.reason])).toEqual([[2, "A DOCTYPE is not accepted in an XLIFF file (entities are not expanded); remove it"]]);
   });
 
+  it("says that XLIFF 2.2 (another namespace) is not read, rather than misreading it", () => {
+    const file = new VFile();
+    const xml = xliff("fr", '<unit id="u"><segment><source>a</source></segment></unit>').replace("document:2.0\" version=\"2.0\"", 'document:2.2" version="2.2"');
+    expect(readXliff(xml, file)).toBeUndefined();
+    expect(file.messages.map((m) => m.reason)).toEqual(["XLIFF 2.2 (namespace `urn:oasis:names:tc:xliff:document:2.2`) is not read yet: save the file as XLIFF 2.0 or 2.1"]);
+  });
+
   it("reports malformed XML with its line", async () => {
     const { dir, doc } = await fixture();
     const xlf = path.join(dir, "bad.xlf");

@@ -148,7 +148,11 @@ export function readXliff(xml: string, file: VFile): ParsedXliff | undefined {
   }
   try {
     const root = doc.root;
-    if (root.namespaceUri !== XLIFF_NS || root.name !== "xliff" || !/^2\.\d$/.test(root.attr("version")?.value ?? "")) {
+    if (root.name === "xliff" && /^urn:oasis:names:tc:xliff:document:2\.[2-9]$/.test(root.namespaceUri)) {
+      fail(`XLIFF ${root.attr("version")?.value ?? root.namespaceUri.slice(-3)} (namespace \`${root.namespaceUri}\`) is not read yet: save the file as XLIFF 2.0 or 2.1`, root.line, 1, "xliff-version");
+      return undefined;
+    }
+    if (root.namespaceUri !== XLIFF_NS || root.name !== "xliff" || !/^2\.[01]$/.test(root.attr("version")?.value ?? "")) {
       fail(`Not an XLIFF 2.x document (root \`${root.name}\` in namespace \`${root.namespaceUri || "none"}\`, version \`${root.attr("version")?.value ?? "none"}\`)`, root.line, 1, "xliff-version");
       return undefined;
     }
