@@ -4,7 +4,7 @@
  * located diagnostics, and updates them from the current source.
  */
 import { existsSync } from "node:fs";
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { VFile } from "vfile";
 import { ConfigError } from "../errors.ts";
