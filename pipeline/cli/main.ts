@@ -37,8 +37,8 @@ Commands:
   translations status [doc.md]   Per language: translated, fuzzy, untranslated, obsolete (exit 1 if incomplete)
   translations export [doc.md] --lang xx [--out file.xlf]
                                  Export a language's segments as XLIFF 2.0 (for CAT tools)
-  translations import <file.xlf> [doc.md]
-                                 Merge an XLIFF 2.0 file's targets into translations/<lang>/<slug>.po
+  translations import <file.xlf> [doc.md] [--lang xx]
+                                 Merge an XLIFF 2 file's targets into translations/<lang>/<slug>.po
 
 Options:
   --out DIR         Output folder (default: dist)
@@ -293,10 +293,12 @@ async function translationsCommand(
     }
     case "import": {
       if (!paths.xliff) throw new ConfigError("`translations import` needs an XLIFF file");
-      const result = await importTranslation(doc, root, paths.xliff);
-      io.stdout(`Updated ${path.relative(process.cwd(), result.path)}: ${result.updated} entries changed\n`);
-      if (result.unknown.length) io.stderr(`letterpress: ignored ${result.unknown.length} unknown unit(s): ${result.unknown.join(", ")}\n`);
-      return 0;
+      if (langs.length > 1) throw new ConfigError("`translations import` takes at most one `--lang`");
+      const result = await importTranslation(doc, root, paths.xliff, langs[0]);
+      report(result.files, io);
+      const s = result.summary;
+      if (result.path) io.stdout(`${path.relative(process.cwd(), result.path)}: ${s.translated} translated, ${s.fuzzy} fuzzy, ${s.unchanged} unchanged, ${s.rejected} rejected\n`);
+      return hasErrors(result.files) ? 1 : 0;
     }
     default:
       io.stderr(`letterpress: \`translations\` needs \`update\`, \`status\`, \`export\` or \`import\`\n`);

@@ -4,7 +4,7 @@
  * located diagnostics, and updates them from the current source.
  */
 import { existsSync } from "node:fs";
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { VFile } from "vfile";
 import { ConfigError } from "../errors.ts";
@@ -13,10 +13,11 @@ import { keyOf, type Memo } from "../memo.ts";
 import { readText } from "../parse/read.ts";
 import { resolveEpoch } from "../build/epoch.ts";
 import { PLURAL_FORMS } from "./labels.ts";
+import { parsePluralForms, pluralRulesOf, sameLanguage, samePluralForms } from "./lang.ts";
 import { applyOverlay, statsOf, type Overlay, type OverlayOptions, type TranslationStats } from "./overlay.ts";
 import { mergeEntries, poHeaders, readPo, writePo, type PoFile } from "./po.ts";
 import { extractSegments, segmentMap, type Segment } from "./segments.ts";
-import { exportXliff, importTargets, parseXliff } from "./xliff.ts";
+import { exportXliff, importUnits, readXliff, type ImportSummary } from "./xliff.ts";
 
 export interface Translation {
   lang: string;
@@ -58,23 +59,48 @@ export async function loadTranslation(root: string, slug: string, lang: string, 
 }
 
 function checkHeaders(po: PoFile, lang: string, text: string, file: VFile) {
+  const lines = text.split("\n");
   const lineOf = (header: string) => {
-    const i = text.split("\n").findIndex((l) => l.startsWith(`"${header}:`));
+    const i = lines.findIndex((l) => l.startsWith(`"${header}:`));
     return { line: i >= 0 ? i + 1 : 1, column: 1 };
   };
-  if (po.headers.Language && po.headers.Language !== lang) {
-    file.message(`Header Language is \`${po.headers.Language}\` but the file is in translations/${lang}/`, { place: lineOf("Language"), ruleId: "po-header", source: "translations" }).fatal = true;
+  const language = po.headers.Language;
+  if (language && !sameLanguage(language, lang)) {
+    file.message(`Header Language is \`${language}\` but the file is in translations/${lang}/`, { place: lineOf("Language"), ruleId: "po-header", source: "translations" }).fatal = true;
   }
-  const expected = PLURAL_FORMS[lang.split("-")[0]!]?.header;
+  const rules = pluralRulesOf(lang);
   const actual = po.headers["Plural-Forms"];
-  const normal = (s: string | undefined) => s?.replace(/\s+/g, "").replace(/;$/, "");
-  if (expected && normal(actual) !== normal(expected)) {
-    file.message(`Plural-Forms header for \`${lang}\` must be \`${expected}\`${actual ? ` (found \`${actual}\`)` : " (missing)"}`, { place: lineOf("Plural-Forms"), ruleId: "po-plural-forms", source: "translations" }).fatal = true;
+  if (rules && !(actual && samePluralForms(actual, rules.header))) {
+    const parsed = actual ? parsePluralForms(actual) : undefined;
+    const why = !actual ? " (missing)" : !parsed ? ` (found \`${actual}\`, which is not a gettext plural expression)` : ` (found \`${actual}\`, which gives other forms)`;
+    file.message(`Plural-Forms header for \`${lang}\` must mean \`${rules.header}\`${why}`, { place: lineOf("Plural-Forms"), ruleId: "po-plural-forms", source: "translations" }).fatal = true;
   }
   if (!/charset=utf-8/i.test(po.headers["Content-Type"] ?? "")) {
     file.message("Content-Type header must declare charset=UTF-8", { place: lineOf("Content-Type"), ruleId: "po-header", source: "translations" }).fatal = true;
   }
+  if (rules) checkPluralCounts(po, lang, rules.nplurals, file);
 }
+
+/**
+ * A plural entry must have one msgstr per plural form of the language (CLDR categories, as
+ * gettext's nplurals). One with another count is an error and is not used: with it an edition
+ * would print the wrong form for some counts.
+ */
+function checkPluralCounts(po: PoFile, lang: string, nplurals: number, file: VFile) {
+  for (const entry of po.entries) {
+    if (entry.obsolete || entry.msgidPlural === undefined || entry.msgstr.every((m) => m === "")) continue;
+    if (entry.msgstr.length === nplurals) continue;
+    file.message(`\`${entry.context}\` has ${entry.msgstr.length} plural form(s); \`${lang}\` has ${nplurals} (${pluralRulesOf(lang)!.categories.join(", ")})`, {
+      place: { line: entry.line, column: 1 },
+      ruleId: "po-plural-count",
+      source: "translations",
+    }).fatal = true;
+    entry.msgstr = entry.msgstr.map(() => "");
+  }
+}
+
+/** Problems `translations update` must not paper over: it would drop a translation. */
+const UPDATE_BLOCKERS = new Set(["po-syntax", "po-duplicate", "po-plural-count"]);
 
 export interface LoadedEdition {
   lang: string;
@@ -139,8 +165,8 @@ export async function updateTranslations(doc: LoadedDocument, root: string, newL
   const files: UpdateResult["files"] = [];
   for (const lang of langs) {
     if (lang === doc.meta.lang) continue;
-    const base = lang.split("-")[0]!;
-    if (!PLURAL_FORMS[base]) {
+    const rules = pluralRulesOf(lang);
+    if (!rules) {
       throw new ConfigError(`No plural rules known for \`${lang}\`; supported: ${Object.keys(PLURAL_FORMS).join(", ")}`);
     }
     const target = poPath(root, lang, doc.slug);
@@ -148,16 +174,16 @@ export async function updateTranslations(doc: LoadedDocument, root: string, newL
     let old: PoFile = { headers: {}, entries: [] };
     if (!created) {
       const t = await loadTranslation(root, doc.slug, lang);
-      if (!t.po) {
-        const m = t.file.messages.find((x) => x.fatal);
+      const blocker = t.file.messages.find((x) => x.fatal && UPDATE_BLOCKERS.has(x.ruleId ?? ""));
+      if (!t.po || blocker) {
+        const m = blocker ?? t.file.messages.find((x) => x.fatal);
         throw new ConfigError(`Cannot update ${t.file.path}: ${m ? `${m.line}:${m.column} ${m.reason}` : "unreadable"}`);
       }
       old = t.po;
     }
-    const nplurals = Number(/nplurals=(\d+)/.exec(PLURAL_FORMS[base]!.header)?.[1] ?? 2);
-    const entries = mergeEntries(segments, old.entries, nplurals);
+    const entries = mergeEntries(segments, old.entries, rules.nplurals);
     await mkdir(path.dirname(target), { recursive: true });
-    await writeFile(target, writePo(poHeaders(doc.slug, lang, old.headers, epoch), entries, map, sourcePath));
+    await writeFile(target, writePo(poHeaders(doc.slug, lang, old.headers, epoch), entries, map, sourcePath, old.headerComment));
     files.push({ lang, path: target, created, stats: statsOf(segments, { headers: {}, entries }) });
   }
   return { pot: potPath, files };
@@ -170,28 +196,55 @@ export async function exportTranslation(doc: LoadedDocument, root: string, lang:
   const segments = extractSegments(doc);
   const target = out ?? path.join(translationsDir(root), lang, `${doc.slug}.xlf`);
   const original = path.relative(root, doc.path).split(path.sep).join("/");
-  await writeFile(target, exportXliff(segments, t.po.entries, doc.meta.lang, lang, original));
+  await writeFile(target, exportXliff(segments, t.po.entries, doc.meta.lang, lang, original, pluralRulesOf(lang)?.categories));
   return target;
 }
 
-/** `letterpress translations import file.xlf`: merge an XLIFF 2.0 file's targets into the PO file. */
-export async function importTranslation(doc: LoadedDocument, root: string, xliffPath: string): Promise<{ lang: string; path: string; updated: number; unknown: string[] }> {
-  let xml: string;
-  try {
-    xml = await readFile(xliffPath, "utf8");
-  } catch (error) {
-    throw new ConfigError(`Cannot read ${xliffPath}`, { cause: error });
-  }
-  const { trgLang, units } = parseXliff(xml, xliffPath);
-  if (!trgLang) throw new ConfigError(`${xliffPath}: the <xliff> element has no trgLang`);
-  const t = await loadTranslation(root, doc.slug, trgLang);
-  if (!t.po) throw new ConfigError(`Cannot read ${t.file.path}; run \`letterpress translations update --lang ${trgLang}\` first`);
+export interface ImportResult {
+  lang: string | undefined;
+  /** The PO file written, if any. */
+  path: string | undefined;
+  summary: ImportSummary;
+  /** Messages about the XLIFF file (located), and about the PO file it was merged into. */
+  files: VFile[];
+}
+
+/**
+ * `letterpress translations import file.xlf [--lang xx]`: merge an XLIFF 2 file's targets into the
+ * language's PO file. A file that is not valid XLIFF 2, or whose languages are not the document's
+ * and the PO file's, changes nothing; units that cannot be applied are rejected one by one (see
+ * importUnits) and the rest is written.
+ */
+export async function importTranslation(doc: LoadedDocument, root: string, xliffPath: string, expectedLang?: string): Promise<ImportResult> {
+  const summary: ImportSummary = { translated: 0, fuzzy: 0, unchanged: 0, rejected: 0 };
+  const xfile = await readText(xliffPath);
+  if (xfile.messages.some((m) => m.fatal)) return { lang: undefined, path: undefined, summary, files: [xfile] };
+  const parsed = readXliff(String(xfile.value), xfile);
+  const files = [xfile];
+  if (!parsed) return { lang: undefined, path: undefined, summary, files };
+  const fail = (reason: string) => {
+    xfile.message(reason, { place: { line: 1, column: 1 }, ruleId: "xliff-lang", source: "xliff" }).fatal = true;
+    return { lang: parsed.trgLang, path: undefined, summary, files };
+  };
+  const { srcLang, trgLang } = parsed;
+  if (!trgLang) return fail("The <xliff> element has no trgLang: which language is this?");
+  if (srcLang && !sameLanguage(srcLang, doc.meta.lang)) return fail(`srcLang is \`${srcLang}\` but the document is in \`${doc.meta.lang}\``);
+  if (expectedLang && !sameLanguage(trgLang, expectedLang)) return fail(`trgLang is \`${trgLang}\` but the import is for \`${expectedLang}\`; nothing was imported`);
+  const langs = await translationLanguages(root, doc.slug);
+  const lang = expectedLang ?? langs.find((l) => l === trgLang) ?? langs.find((l) => sameLanguage(l, trgLang));
+  if (!lang || !existsSync(poPath(root, lang, doc.slug))) return fail(`No translations/${trgLang}/${doc.slug}.po to import into; run \`letterpress translations update --lang ${trgLang}\` first`);
+  const t = await loadTranslation(root, doc.slug, lang);
+  files.push(t.file);
+  if (!t.po || t.file.messages.some((m) => m.fatal && UPDATE_BLOCKERS.has(m.ruleId ?? ""))) return { lang, path: undefined, summary, files };
+  if (t.po.headers.Language && !sameLanguage(t.po.headers.Language, trgLang)) return fail(`trgLang is \`${trgLang}\` but ${path.relative(root, t.file.path)} is \`${t.po.headers.Language}\`; nothing was imported`);
   const segments = extractSegments(doc);
-  const result = importTargets(t.po.entries, units);
-  const target = poPath(root, trgLang, doc.slug);
+  const result = importUnits(t.po.entries, parsed.units, segments, xfile);
+  const target = poPath(root, lang, doc.slug);
   const sourcePath = path.relative(root, doc.path).split(path.sep).join("/");
-  await writeFile(target, writePo(t.po.headers, result.entries, segmentMap(segments), sourcePath));
-  return { lang: trgLang, path: target, updated: result.updated, unknown: result.unknown };
+  if (result.summary.translated + result.summary.fuzzy > 0) {
+    await writeFile(target, writePo(t.po.headers, result.entries, segmentMap(segments), sourcePath, t.po.headerComment));
+  }
+  return { lang, path: target, summary: result.summary, files };
 }
 
 export { extractSegments, type Segment };
