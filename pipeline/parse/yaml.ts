@@ -160,7 +160,10 @@ export function validateYaml<T>(
       }
       continue;
     }
-    if (issue.code === "invalid_type" && valueAt(data, path) === undefined) reason = `Missing required field \`${String(path.at(-1))}\``;
+    const value = valueAt(data, path);
+    if (issue.code === "invalid_type" && value === undefined) reason = `Missing required field \`${String(path.at(-1))}\``;
+    // The rejected value itself, when it is short enough to quote.
+    else if ((typeof value === "string" || typeof value === "number") && String(value).length <= 80) reason = `${reason} (found \`${String(value)}\`)`;
     file.message(`${reason}${describePath(path)}`, { place: placeOf(source, path), ruleId, source: ruleSource }).fatal = true;
     path = [];
   }
