@@ -156,7 +156,7 @@ function issues(error: z.ZodError, entry: NewEntry): string {
       if (i.code === "unrecognized_keys") return `unexpected ${i.keys.join(", ")}`;
       const field = i.path.join(".") || "entry";
       const value = i.path.length === 1 ? entry[i.path[0] as keyof NewEntry] : undefined;
-      if (value === undefined) return `${field}: ${i.message}`;
+      if (!value) return `${field}: ${i.message}`;
       // A website written without its scheme is the usual case: say what would be accepted.
       const fixed = field === "website" && !/^[a-z][a-z0-9+.-]*:/i.test(value) && URL.canParse(`https://${value}`) ? ` (did you mean \`https://${value}\`?)` : "";
       return `${field}: \`${value}\` ${i.message}${fixed}`;

@@ -7,7 +7,7 @@ import { isNode, LineCounter, parseDocument, type Document } from "yaml";
 import type { Point, Position } from "unist";
 import type { VFile } from "vfile";
 import type { z } from "zod";
-import { didYouMean } from "../suggest.ts";
+import { closest, didYouMean } from "../suggest.ts";
 
 export interface YamlSource {
   doc: Document;
@@ -145,9 +145,20 @@ export function validateYaml<T>(
   const data: unknown = source.doc.toJS() ?? {};
   const result = schema.safeParse(data);
   if (result.success) return result.data;
+  // A misspelt field (`nmae:`) is one mistake: its "did you mean" stands for the required field
+  // it misses too, which is then not reported on its own.
+  const meant = new Set<string>();
+  for (const issue of result.error.issues) {
+    if (issue.code !== "unrecognized_keys") continue;
+    for (const key of issue.keys) {
+      const match = closest(key, keysAt(schema, issue.path));
+      if (match) meant.add(JSON.stringify([...issue.path, match]));
+    }
+  }
   for (const issue of result.error.issues) {
     let path = issue.path;
     let reason = issue.message;
+    if (issue.code === "invalid_type" && meant.has(JSON.stringify(path))) continue;
     if (issue.code === "unrecognized_keys") {
       const known = keysAt(schema, path);
       for (const key of issue.keys) {
