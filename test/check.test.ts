@@ -87,10 +87,11 @@ describe("checks", () => {
   it("reports malformed front matter at its line", async () => {
     const list = await messages("---\nlang: en\ntitel: Oops\n---\n\n# T\n");
     expect(list).toEqual([
-      { file: "doc.md", at: "3:1", severity: "error", rule: "front-matter", reason: "Unknown field `titel`" },
+      { file: "doc.md", at: "3:1", severity: "error", rule: "front-matter", reason: "Unknown field `titel`; did you mean `title`?" },
     ]);
     const syntax = await messages("---\nlang: [en\n---\n\n# T\n");
-    expect(syntax[0]).toMatchObject({ at: "2:10", severity: "error", rule: "yaml-syntax" });
+    // At the bracket left open, not at the end of the line where the parser gave up.
+    expect(syntax[0]).toMatchObject({ at: "2:7", severity: "error", rule: "yaml-syntax" });
   });
 
   it("reports signatory data errors at the YAML line", async () => {
@@ -99,8 +100,8 @@ describe("checks", () => {
       "people.yaml": "organisations:\n  - name: Access Now\n  - nmae: Typo Org\n  - name: ACCESS  now!\n  - name: Électronique Org (EO)\n  - name: Electronique org\nindividuals:\n  - affiliation: Nobody\n",
     });
     expect(list.map((m) => `${m.file} ${m.at} ${m.rule}: ${m.reason}`)).toEqual([
-      "people.yaml 3:5 signatory-schema: Missing required field `name` (at organisations[1].name)",
-      "people.yaml 3:5 signatory-schema: Unknown field `nmae` (at organisations[1])",
+      // One mistake, one message: the misspelt `nmae` is not also a missing `name`.
+      "people.yaml 3:5 signatory-schema: Unknown field `nmae` (at organisations[1]); did you mean `name`?",
       "people.yaml 8:5 signatory-schema: Missing required field `name` (at individuals[0].name)",
     ]);
     const dupes = await messages(doc, {

@@ -56,8 +56,8 @@ describe("two builds in different folders with the same SOURCE_DATE_EPOCH", () =
     const expected = [
       ...langs.flatMap((lang) => FORMATS.map((format) => `${lang}/open-letter.${format}`)),
       "index.html",
-      "manifest.json",
-      "signatories-changes.md",
+      "open-letter.manifest.json",
+      "open-letter.signatories-changes.md",
     ].sort();
     expect(Object.keys(hashesA).sort()).toEqual(expected);
     expect(Object.keys(hashesB).sort()).toEqual(expected);
@@ -71,7 +71,7 @@ describe("two builds in different folders with the same SOURCE_DATE_EPOCH", () =
 
   it("stamp every output with the epoch, not the clock", async () => {
     const dist = path.join(a, "dist");
-    const manifest = JSON.parse(await readFile(path.join(dist, "manifest.json"), "utf8")) as { date: string; files: Array<{ path: string; sha256: string }> };
+    const manifest = JSON.parse(await readFile(path.join(dist, "open-letter.manifest.json"), "utf8")) as { date: string; files: Array<{ path: string; sha256: string }> };
     expect(manifest.date).toBe("2019-11-13T00:00:00.000Z");
     const core = (await zipTexts(path.join(dist, "en/open-letter.docx")))["docProps/core.xml"]!;
     expect(core).toContain(`<dcterms:created xsi:type="dcterms:W3CDTF">${ISO}</dcterms:created>`);
@@ -107,7 +107,7 @@ describe("two builds in different folders with the same SOURCE_DATE_EPOCH", () =
           if (name !== "a") expect(text.includes(name), `${file} records ${name}`).toBe(false);
         }
       }
-      const manifest = await readFile(path.join(dist, "manifest.json"), "utf8");
+      const manifest = await readFile(path.join(dist, "open-letter.manifest.json"), "utf8");
       expect(manifest).not.toMatch(/"\/(tmp|home|root|work)\//);
     }
   });
@@ -131,9 +131,9 @@ describe("the edition record", () => {
     } finally {
       delete process.env.SOURCE_DATE_EPOCH;
     }
-    const manifest = async (dir: string) => JSON.parse(await readFile(path.join(dir, "dist/manifest.json"), "utf8")) as { source: { inputs: string } };
+    const manifest = async (dir: string) => JSON.parse(await readFile(path.join(dir, "dist/open-letter.manifest.json"), "utf8")) as { source: { inputs: string } };
     expect((await manifest(one)).source.inputs).toBe((await manifest(two)).source.inputs);
-    expect(await readFile(path.join(one, "dist/manifest.json"), "utf8")).toBe(await readFile(path.join(two, "dist/manifest.json"), "utf8"));
+    expect(await readFile(path.join(one, "dist/open-letter.manifest.json"), "utf8")).toBe(await readFile(path.join(two, "dist/open-letter.manifest.json"), "utf8"));
   });
 });
 

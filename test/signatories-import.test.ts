@@ -144,14 +144,14 @@ describe("signatories import", () => {
     expect(byLine["4"]).toMatchObject({ status: "duplicate", reason: expect.stringContaining("`Fundación Internet Bolivia`") });
     expect(byLine["5"]).toMatchObject({ status: "added", reason: "added as organisation" });
     expect(byLine["6"]).toMatchObject({ status: "duplicate", reason: expect.stringMatching(/same organisation as `Café Numérique \(CN\)` \(.*duplicates\.csv line 5\)/) });
-    expect(byLine["7"]).toMatchObject({ status: "rejected", reason: "website: must be an http(s) URL", Website: "www.example.org" });
+    expect(byLine["7"]).toMatchObject({ status: "rejected", reason: "website: `www.example.org` must be an http(s) URL (did you mean `https://www.example.org`?)", Website: "www.example.org" });
     expect(byLine["8"]).toMatchObject({ status: "rejected", reason: "name: must not be empty" });
     expect(byLine["9"]).toMatchObject({ status: "duplicate", reason: expect.stringContaining("same individual as `Joy Liddicoat`") });
     expect(byLine["10"]).toMatchObject({ status: "rejected", reason: expect.stringContaining("unknown type `robot`") });
     expect(byLine["11"]).toMatchObject({ status: "rejected", reason: expect.stringContaining("individuals have no website") });
     expect(byLine["12"]).toMatchObject({ status: "added" });
     // The terminal shows the same, with CSV line numbers.
-    expect(result.stdout).toMatch(/duplicates\.csv:7\s+rejected\s+website: must be an http\(s\) URL/);
+    expect(result.stdout).toMatch(/duplicates\.csv:7\s+rejected\s+website: `www\.example\.org` must be an http\(s\) URL/);
 
     // Only the two new organisations were appended; everything else is byte-identical.
     const text = await readFile(c.yaml, "utf8");
@@ -347,7 +347,7 @@ describe("signatories add", () => {
     expect(dup.stderr).toMatch(/not added: already listed: same organisation as `Privacy International` \(.*signatories\.yaml line \d+\)/);
     const bad = await cli(["signatories", "add", "--name", "Some Org", "--website", "javascript:alert(1)", c.doc]);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain("website: must be an http(s) URL");
+    expect(bad.stderr).toContain("website: `javascript:alert(1)` must be an http(s) URL");
     const missing = await cli(["signatories", "add", c.doc]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain("needs `--name`");

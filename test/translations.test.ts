@@ -174,11 +174,11 @@ describe("overlay checks", () => {
     expect(html).toContain("Un symbole");
   });
 
-  it("falls back to English for untranslated entries, marked lang=en, and --strict makes it an error", async () => {
+  it("falls back to English for untranslated entries with --partial, marked lang=en, and --strict makes it an error", async () => {
     const { dir, doc } = await translatedFixture((id, ctx) => (ctx === "body/p2" ? "" : fake(id)));
-    const warn = await cli(["build", doc, "--out", path.join(dir, "dist"), "--format", "html", "--quiet"]);
+    const warn = await cli(["build", doc, "--out", path.join(dir, "dist"), "--format", "html", "--quiet", "--partial"]);
     expect(warn.code).toBe(0);
-    expect(warn.stderr).toMatch(/warning\s+`body\/p2` is not translated; the English text is used\s+translation-untranslated/);
+    expect(warn.stderr).toMatch(/warning\s+1 passage is not translated: the French edition is published as a partial translation, those passages in English \(--verbose lists them\)\s+translation-untranslated/);
     const html = await readFile(path.join(dir, "dist/fr/doc.html"), "utf8");
     expect(html).toContain('<p><span lang="en" dir="auto">Same sentence.</span></p>');
     expect(html).toContain("<p>«Same sentence.»</p>");

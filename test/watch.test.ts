@@ -66,8 +66,8 @@ describe("watch", () => {
       expect(second.result?.ok).toBe(true);
       expect(second.result?.reused).toBe(0); // every edition shows the list
       expect(await readFile(path.join(out, "fr/open-letter.html"), "utf8")).toContain("Zeta Watch Coalition");
-      expect(await readFile(path.join(out, "signatories-changes.md"), "utf8")).toContain("- Zeta Watch Coalition");
-      const manifest = JSON.parse(await readFile(path.join(out, "manifest.json"), "utf8"));
+      expect(await readFile(path.join(out, "open-letter.signatories-changes.md"), "utf8")).toContain("- Zeta Watch Coalition");
+      const manifest = JSON.parse(await readFile(path.join(out, "open-letter.manifest.json"), "utf8"));
       expect(manifest.signatories.individuals).toBe(7);
       expect(manifest.changes).toEqual({ compared: true, added: ["Zeta Watch Coalition"], removed: [] });
 
@@ -188,7 +188,7 @@ describe("manifest", () => {
     const dir = await letterCopy();
     const out = path.join(dir, "dist");
     expect((await cli(["build", path.join(dir, "source/open-letter.md"), "--out", out, "--format", "html", "--quiet"])).code).toBe(0);
-    const manifest = JSON.parse(await readFile(path.join(out, "manifest.json"), "utf8"));
+    const manifest = JSON.parse(await readFile(path.join(out, "open-letter.manifest.json"), "utf8"));
     expect(manifest.document).toBe("open-letter");
     expect(manifest.signatories).toMatchObject({ organisations: 36, individuals: 6 });
     const html = manifest.files.find((f: { path: string }) => f.path === "en/open-letter.html");

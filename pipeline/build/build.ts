@@ -7,14 +7,14 @@ import { availableParallelism } from "node:os";
 import path from "node:path";
 import type { VFile } from "vfile";
 import { hasErrors } from "../load.ts";
-import { FORMATS, type Format, type Output, type Publication } from "../model.ts";
+import { FORMATS, type Format, type Output } from "../model.ts";
 import { writers } from "../writers/index.ts";
-import { renderIndexPage, type IndexEntry } from "../writers/html/index-page.ts";
+import { renderIndexPage } from "../writers/html/index-page.ts";
 import { Memo } from "../memo.ts";
 import { prepareEditions } from "./editions.ts";
-import { Staging } from "./output.ts";
+import { isEditionOf, Staging } from "./output.ts";
 import { ResourcePool } from "./resources.ts";
-import { CHANGES_FILE, createManifest, MANIFEST_FILE, readManifest, renderChangeReport, signatoryChanges } from "./manifest.ts";
+import { changesFile, checkSameLetter, createManifest, LEGACY_CHANGES_FILE, LEGACY_MANIFEST_FILE, manifestFile, readManifest, renderChangeReport, signatoryChanges } from "./manifest.ts";
 
 export interface BuildOptions {
   /** The Markdown document. */
@@ -28,6 +28,8 @@ export interface BuildOptions {
   formats: readonly Format[];
   /** Untranslated or fuzzy segments are errors instead of warnings. */
   strict?: boolean;
+  /** Publish translations that are not complete, marked as partial (default: leave them out). */
+  partial?: boolean;
   env?: NodeJS.ProcessEnv;
   /** Called as outputs are written (the CLI prints progress). */
   onProgress?: (event: ProgressEvent) => void;
@@ -58,6 +60,8 @@ export interface BuildResult {
   ms: number;
   /** Outputs reused from an earlier build of this builder (unchanged inputs). */
   reused?: number;
+  /** Languages not published because their translation is not complete (see the PO files' warnings). */
+  skipped?: string[];
 }
 
 export { availableLanguages } from "./editions.ts";
@@ -116,15 +120,21 @@ export class Builder {
     await Promise.all(options.formats.map((format) => writers[format].prepare?.(this.resources).catch(() => undefined)));
     const prepared = await prepareEditions(options, this.memo);
     if (!prepared.ok) return { ok: false, files: prepared.files, outputs: [], ms: performance.now() - started };
-    const { doc, files, available, publications, fileOf: editionFiles, epoch, commit, hashOf: editionHash, inputHash: common, coverage } = prepared.editions;
+    const { doc, files, available, skipped, partial: partialLangs, publications, fileOf: editionFiles, epoch, commit, hashOf: editionHash, inputHash: common, coverage } = prepared.editions;
     const langs = publications.map((p) => p.lang);
 
-    const previous = await readManifest(options.outDir);
+    // Other letters in the folder stay as they are; this letter's record says what it was.
+    const sourcePath = path.relative(options.root, doc.path).split(path.sep).join("/");
+    const previousRecord = await readManifest(options.outDir, doc.slug);
+    const previous = previousRecord?.manifest;
+    checkSameLetter(previous, sourcePath, options.root, options.outDir);
     const partial = langs.length < available.length || options.formats.length < FORMATS.length;
-    const staging = await Staging.open(options.outDir, partial);
+    const staging = await Staging.open(options.outDir);
     const outputs: BuiltFile[] = [];
     let reused = 0;
     try {
+      if (!partial) await staging.removeLetter(doc.slug);
+      if (previousRecord?.legacy) for (const legacy of [LEGACY_MANIFEST_FILE, LEGACY_CHANGES_FILE]) await staging.remove(legacy);
       const tasks = publications.flatMap((pub) => options.formats.map((format) => ({ pub, format })));
       // Outputs rendered in the browser run one per core, alongside the formats written in this
       // process, one at a time (they share its single thread).
@@ -158,37 +168,37 @@ export class Builder {
         return { ok: false, files, outputs: [], ms: performance.now() - started };
       }
       outputs.sort((a, b) => a.path.localeCompare(b.path));
-      const entries: IndexEntry[] = publications.map((pub) => ({
-        pub,
-        files: outputs.filter((o) => o.lang === pub.lang).map((o) => ({ path: o.path, bytes: o.bytes, format: o.format! })),
-      }));
-      const index = await renderIndexPage(entries, staging.dir);
       const add = async (relative: string, text: string | Uint8Array) => {
         const bytes = await staging.write(relative, text);
         outputs.push({ path: relative, bytes: bytes.byteLength, sha256: await sha256(bytes) });
       };
-      await add("index.html", index);
       const changes = signatoryChanges(previous, doc.signatories);
-      const report = renderChangeReport(changes, doc.meta.title);
-      await add(CHANGES_FILE, report);
+      await add(changesFile(doc.slug), renderChangeReport(changes, doc.meta.title));
+      // Titles of the editions kept from earlier builds (a partial build) come from the record.
+      const titles: Record<string, string> = { ...(partial ? previous?.titles : {}), ...Object.fromEntries(publications.map((p) => [p.lang, p.meta.title])) };
       const manifest = await createManifest({
         doc,
         dir: staging.dir,
+        sourcePath,
         epoch,
         inputHash: common,
         languages: available,
+        titles: Object.fromEntries(Object.entries(titles).sort(([a], [b]) => a.localeCompare(b))),
+        partial: partialLangs,
         coverage,
         changes,
+        files: (await staging.files()).filter((f) => isEditionOf(f, doc.slug) || f === changesFile(doc.slug)),
         known: new Map(outputs.map((o) => [o.path, o])),
         commit,
       });
-      await add(MANIFEST_FILE, manifest);
+      await add(manifestFile(doc.slug), manifest);
+      await add("index.html", await renderIndexPage(staging.dir));
       await staging.commit();
     } catch (error) {
       await staging.abort();
       throw error;
     }
-    return { ok: true, files, outputs, ms: performance.now() - started, reused };
+    return { ok: true, files, outputs, ms: performance.now() - started, reused, skipped };
   }
 }
 

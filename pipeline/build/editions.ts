@@ -7,12 +7,13 @@ import { createHash } from "node:crypto";
 import path from "node:path";
 import type { VFile } from "vfile";
 import { ConfigError } from "../errors.ts";
-import { loadEditions, translationLanguages } from "../i18n/translations.ts";
+import { isComplete, loadEditions, translationLanguages } from "../i18n/translations.ts";
 import type { TranslationStats } from "../i18n/overlay.ts";
 import { hasErrors, loadDocument, type LoadedDocument } from "../load.ts";
 import type { Memo } from "../memo.ts";
 import type { Publication } from "../model.ts";
 import { createPublication } from "../transform/publication.ts";
+import { Labels } from "../i18n/labels.ts";
 import { gitCommit, resolveEpoch } from "./epoch.ts";
 
 export interface EditionRequest {
@@ -21,6 +22,8 @@ export interface EditionRequest {
   /** Languages to prepare; default: the source language and every translation. */
   langs?: readonly string[];
   strict?: boolean;
+  /** Publish editions whose text is not fully translated, marked as partial (default: skip them). */
+  partial?: boolean;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -28,8 +31,12 @@ export interface PreparedEditions {
   doc: LoadedDocument;
   /** Every file with diagnostics (document, data, PO files). */
   files: VFile[];
-  /** All languages the document exists in. */
+  /** All languages the document is published in (translations not fully translated are left out unless `partial`). */
   available: string[];
+  /** Languages left out because their text is not fully translated (the PO file's warning says why). */
+  skipped: string[];
+  /** Languages published with passages left in English (`partial`). */
+  partial: string[];
   publications: Publication[];
   /** The file an edition's diagnostics belong to (the PO file for translations). */
   fileOf: Map<string, VFile>;
@@ -58,28 +65,41 @@ export async function prepareEditions(request: EditionRequest, memo?: Memo): Pro
   const { doc, files } = await loadDocument(request.input, memo);
   if (!doc || hasErrors(files)) return { ok: false, files };
 
-  const available = availableLanguages(doc.meta.lang, await translationLanguages(request.root, doc.slug));
-  const langs = request.langs && request.langs.length > 0 ? [...request.langs] : available;
-  for (const lang of langs) {
-    if (!available.includes(lang)) {
-      throw new ConfigError(`No edition in \`${lang}\`: available languages are ${available.join(", ")}`, {
+  const existing = availableLanguages(doc.meta.lang, await translationLanguages(request.root, doc.slug));
+  const requested = request.langs && request.langs.length > 0 ? [...request.langs] : existing;
+  for (const lang of requested) {
+    if (!existing.includes(lang)) {
+      throw new ConfigError(`No edition in \`${lang}\`: available languages are ${existing.join(", ")}`, {
         hint: `start one with \`letterpress translations update --lang ${lang}\``,
       });
     }
   }
   const epoch = await epochOf;
-  const translated = await loadEditions(doc, request.root, langs.filter((l) => l !== doc.meta.lang), { strict: request.strict ?? false }, memo);
+  // Whether a language is published at all depends on whether its text is complete (also for the
+  // languages a partial build does not make: the language switchers list what is published).
+  const translated = await loadEditions(doc, request.root, requested.filter((l) => l !== doc.meta.lang), { strict: request.strict ?? false, partial: request.partial ?? false }, memo);
   files.push(...translated.map((t) => t.file));
   if (hasErrors(files)) return { ok: false, files };
+  const incomplete = new Set(translated.filter((t) => !t.overlay || t.overlay.incomplete > 0).map((t) => t.lang));
+  for (const lang of existing.filter((l) => l !== doc.meta.lang && !requested.includes(l))) {
+    if (!(await isComplete(doc, request.root, lang))) incomplete.add(lang);
+  }
+  const skipped = request.partial ? [] : existing.filter((l) => incomplete.has(l));
+  const available = existing.filter((l) => !skipped.includes(l));
+  const langs = requested.filter((l) => !skipped.includes(l));
 
   const fileOf = new Map<string, VFile>([[doc.meta.lang, doc.file], ...translated.map((t): [string, VFile] => [t.lang, t.file])]);
   const publications = langs.map((lang) => {
     const overlay = translated.find((t) => t.lang === lang)?.overlay;
+    // A partial edition says so, in its language, where a complete one says it is unofficial.
+    const catalog = overlay && incomplete.has(lang)
+      ? { ...overlay.catalog, text: { ...overlay.catalog.text, "unofficial-translation": new Labels(lang, overlay.catalog).get("partial-translation") } }
+      : overlay?.catalog;
     return createPublication(doc, {
       lang,
       languages: available,
       epoch,
-      ...(overlay ? { tree: overlay.tree, meta: overlay.meta, catalog: overlay.catalog } : {}),
+      ...(overlay ? { tree: overlay.tree, meta: overlay.meta, catalog: catalog! } : {}),
     });
   });
   const inputHash = createHash("sha256")
@@ -101,7 +121,9 @@ export async function prepareEditions(request: EditionRequest, memo?: Memo): Pro
       available,
       publications,
       fileOf,
-      coverage: Object.fromEntries(translated.map((t) => [t.lang, t.overlay?.stats])),
+      coverage: Object.fromEntries(translated.filter((t) => available.includes(t.lang)).map((t) => [t.lang, t.overlay?.stats])),
+      skipped,
+      partial: available.filter((l) => incomplete.has(l)),
       epoch,
       commit,
       hashOf,

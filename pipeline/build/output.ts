@@ -1,10 +1,29 @@
 /**
  * Atomic output: a build writes into a temporary sibling folder and replaces `dist/` only when
  * everything succeeded. A failed build leaves the previous outputs exactly as they were.
+ *
+ * An output folder holds several letters side by side (`<lang>/<slug>.<ext>` per edition,
+ * `<slug>.manifest.json` and `<slug>.signatories-changes.md` per letter, one `index.html`), so
+ * the staging folder always starts with what is there: every file is hard-linked (a copy where
+ * links are refused), and a file the build writes is unlinked first, so the outputs in place are
+ * never written through a link. A full build of a letter then removes that letter's own files
+ * only (`removeLetter`); other letters' files stay as they were.
  */
-import { cp, mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { copyFile, link, mkdir, readdir, readlink, rename, rm, rmdir, stat, symlink, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { ConfigError } from "../errors.ts";
+
+/** A folder of one edition's files: a language tag (`en`, `fr`, `pt-BR`). */
+export const LANGUAGE_DIR = /^[a-z]{2,3}(-[A-Za-z0-9]+)*$/;
+
+/** Whether `relative` (a path inside the output folder) is one of the letter `slug`'s editions. */
+export function isEditionOf(relative: string, slug: string): boolean {
+  const parts = relative.split("/");
+  if (parts.length !== 2 || !LANGUAGE_DIR.test(parts[0]!)) return false;
+  const name = parts[1]!;
+  const dot = name.lastIndexOf(".");
+  return dot > 0 && name.slice(0, dot) === slug;
+}
 
 export class Staging {
   readonly dir: string;
@@ -12,16 +31,20 @@ export class Staging {
     this.dir = dir;
   }
 
-  /** Create the staging folder; with `keepExisting`, it starts as a copy of the current outputs. */
-  static async open(target: string, keepExisting: boolean): Promise<Staging> {
+  /**
+   * Create the staging folder, holding (as links) everything the output folder holds now; with
+   * `keepExisting` false it starts empty (a folder one command owns whole, as `deliver`'s).
+   */
+  static async open(target: string, keepExisting = true): Promise<Staging> {
     const absolute = path.resolve(target);
     const dir = `${absolute}.tmp-${process.pid}-${Date.now().toString(36)}`;
     try {
       await mkdir(path.dirname(absolute), { recursive: true });
       await rm(dir, { recursive: true, force: true });
-      if (keepExisting && (await exists(absolute))) await cp(absolute, dir, { recursive: true });
-      else await mkdir(dir, { recursive: true });
+      await mkdir(dir, { recursive: true });
+      if (keepExisting && (await exists(absolute))) await linkTree(absolute, dir);
     } catch (error) {
+      await rm(dir, { recursive: true, force: true }).catch(() => undefined);
       const code = (error as NodeJS.ErrnoException).code;
       throw new ConfigError(`Cannot write the output folder ${target} (${code ?? String(error)})`, {
         hint: "choose another folder with --out, or fix its permissions",
@@ -31,11 +54,43 @@ export class Staging {
     return new Staging(absolute, dir);
   }
 
+  /** Every file of the staged folder, as `/`-separated paths relative to it, sorted. */
+  async files(): Promise<string[]> {
+    const out: string[] = [];
+    const walk = async (relative: string) => {
+      for (const entry of await readdir(path.join(this.dir, relative), { withFileTypes: true })) {
+        const rel = relative ? `${relative}/${entry.name}` : entry.name;
+        if (entry.isDirectory()) await walk(rel);
+        else out.push(rel);
+      }
+    };
+    await walk("");
+    return out.sort((a, b) => a.localeCompare(b));
+  }
+
+  /**
+   * Remove the letter's editions (every language) from the staged folder, and the language
+   * folders that are left empty: a full build then holds exactly the editions it made.
+   */
+  async removeLetter(slug: string): Promise<void> {
+    for (const rel of await this.files()) if (isEditionOf(rel, slug)) await this.remove(rel);
+  }
+
+  /** Remove one staged file (and its folder when that is left empty). */
+  async remove(relative: string): Promise<void> {
+    const file = path.join(this.dir, relative);
+    await rm(file, { force: true });
+    const folder = path.dirname(file);
+    if (folder !== this.dir) await rmdir(folder).catch(() => undefined);
+  }
+
   /** Write a file (text as UTF-8); returns the bytes written. */
   async write(relative: string, data: Uint8Array | string): Promise<Uint8Array> {
     const file = path.join(this.dir, relative);
     const bytes = typeof data === "string" ? Buffer.from(data) : data;
     await mkdir(path.dirname(file), { recursive: true });
+    // The staged file may be a link to the one in place: replace the link, never write through it.
+    await unlink(file).catch(() => undefined);
     await writeFile(file, bytes);
     return bytes;
   }
@@ -56,6 +111,22 @@ export class Staging {
 
   async abort(): Promise<void> {
     await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Recreate `from`'s folders under `to`, its files as hard links (copies where links fail). */
+async function linkTree(from: string, to: string): Promise<void> {
+  for (const entry of await readdir(from, { withFileTypes: true })) {
+    const source = path.join(from, entry.name);
+    const target = path.join(to, entry.name);
+    if (entry.isDirectory()) {
+      await mkdir(target, { recursive: true });
+      await linkTree(source, target);
+    } else if (entry.isFile()) {
+      await link(source, target).catch(() => copyFile(source, target));
+    } else if (entry.isSymbolicLink()) {
+      await symlink(await readlink(source), target);
+    }
   }
 }
 

@@ -19,10 +19,12 @@ import { exportTranslation, importTranslation, loadEditions, translationLanguage
 import { parseFormats } from "../writers/index.ts";
 import { formatSize } from "../writers/html/index-page.ts";
 import { signatoriesCommand } from "./signatories.ts";
+import { initCommand, INIT_USAGE } from "./init.ts";
 
 const USAGE = `Usage: letterpress <command> [options]
 
 Commands:
+${INIT_USAGE}
   build [doc.md]                 Build editions (default: every language and format) into dist/
   check [doc.md]                 Check the document, its data and translations; report problems
   signatories import <file.csv> [doc.md]
@@ -45,6 +47,8 @@ Options:
   --lang LIST       Languages to build, comma-separated (default: all available)
   --format LIST     Formats to build, comma-separated (default: all)
   --strict          Untranslated or fuzzy segments are errors, not warnings
+  --partial         Publish translations that are not complete, marked as partial
+  --verbose         List every untranslated passage (and other details)
   --quiet           Only report problems and the summary
   -h, --help        Show this help
 
@@ -71,7 +75,11 @@ function projectRoot(from: string): string {
   }
 }
 
-function report(files: readonly VFile[], io: Io): void {
+/** `--verbose`: also print the info messages (each passage left untranslated, for one). */
+let verbose = false;
+
+function report(all: readonly VFile[], io: Io): void {
+  const files = verbose ? all : all.map((f) => Object.assign(Object.create(f) as VFile, { messages: f.messages.filter((m) => m.fatal != null) }));
   const withMessages = files.filter((f) => f.messages.length > 0);
   if (withMessages.length > 0) io.stderr(`${reporter(withMessages, { quiet: true })}\n`);
 }
@@ -88,6 +96,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         format: { type: "string" },
         quiet: { type: "boolean", default: false },
         strict: { type: "boolean", default: false },
+        partial: { type: "boolean", default: false },
+        verbose: { type: "boolean", default: false },
         missions: { type: "string" },
         only: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
@@ -108,6 +118,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     return 1;
   }
   const { values, positionals } = parsed;
+  verbose = values.verbose;
   const [command, ...rest] = positionals;
   if (values.help || !command) {
     (values.help ? io.stdout : io.stderr)(`${USAGE}\n`);
@@ -125,6 +136,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     ...(list(values.lang) ? { langs: list(values.lang)! } : {}),
     formats: parseFormats(list(values.format)),
     strict: values.strict,
+    partial: values.partial,
   });
   try {
     switch (command) {
@@ -152,6 +164,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
           io.stderr(`letterpress: build failed; ${values.out}/ was left unchanged\n`);
           return 1;
         }
+        if (result.skipped?.length) io.stderr(`letterpress: not published (translation not complete; --partial publishes it): ${result.skipped.join(", ")}\n`);
         const total = result.outputs.reduce((sum, o) => sum + o.bytes, 0);
         io.stdout(`Built ${result.outputs.length} files (${formatSize(total)}) into ${values.out}/ in ${(result.ms / 1000).toFixed(2)} s\n`);
         return 0;
@@ -212,6 +225,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         process.off("SIGTERM", stop);
         return 0;
       }
+      case "init":
+        return await initCommand(rest[0] ?? ".", io, projectRoot);
       case "signatories":
         return await signatoriesCommand(rest[0], rest.slice(1), values, io);
       case "translations":

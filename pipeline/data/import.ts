@@ -149,9 +149,18 @@ export function classify(candidate: Candidate): Kind | { reason: string } {
   return normaliseName(candidate.family ?? "") || normaliseName(candidate.affiliation ?? "") ? "individual" : "organisation";
 }
 
-function issues(error: z.ZodError): string {
+/** Each problem with the value it is about, so the report shows what was rejected. */
+function issues(error: z.ZodError, entry: NewEntry): string {
   return error.issues
-    .map((i) => (i.code === "unrecognized_keys" ? `unexpected ${i.keys.join(", ")}` : `${i.path.join(".") || "entry"}: ${i.message}`))
+    .map((i) => {
+      if (i.code === "unrecognized_keys") return `unexpected ${i.keys.join(", ")}`;
+      const field = i.path.join(".") || "entry";
+      const value = i.path.length === 1 ? entry[i.path[0] as keyof NewEntry] : undefined;
+      if (!value) return `${field}: ${i.message}`;
+      // A website written without its scheme is the usual case: say what would be accepted.
+      const fixed = field === "website" && !/^[a-z][a-z0-9+.-]*:/i.test(value) && URL.canParse(`https://${value}`) ? ` (did you mean \`https://${value}\`?)` : "";
+      return `${field}: \`${value}\` ${i.message}${fixed}`;
+    })
     .join("; ");
 }
 
@@ -172,14 +181,14 @@ export function validateCandidate(candidate: Candidate): { kind: Kind; entry: Ne
     if (country) entry.country = country;
     if (website) entry.website = website;
     const result = organisationSchema.safeParse(entry);
-    return result.success ? { kind, entry } : { reason: issues(result.error) };
+    return result.success ? { kind, entry } : { reason: issues(result.error, entry) };
   }
   if (website) return { reason: "individuals have no website (only organisations do): clear it or mark the row as an organisation" };
   if (family) entry.family = family;
   if (affiliation) entry.affiliation = affiliation;
   if (country) entry.country = country;
   const result = individualSchema.safeParse(entry);
-  return result.success ? { kind, entry } : { reason: issues(result.error) };
+  return result.success ? { kind, entry } : { reason: issues(result.error, entry) };
 }
 
 /** Duplicate detection against the existing list and the entries accepted so far. */

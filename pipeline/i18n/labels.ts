@@ -1,9 +1,11 @@
 /**
  * The words the writers add themselves ("Notes", "Back to reference 3", "Page 2 of 5" …).
- * English is defined here; every other language comes from the edition's PO file, where each
- * label is one entry with the msgctxt `label:<key>`.
+ * English is defined here. In another language each label comes from the edition's PO file (one
+ * entry with the msgctxt `label/<key>`) when that entry is translated, else from Letterpress's
+ * shipped wording for the language (`catalogue.ts`: the six UN languages), else English.
  */
 import type { Direction } from "../model.ts";
+import { builtinLabels, type BuiltinCatalog } from "./catalogue.ts";
 
 /** English source strings. `{n}`-style placeholders are filled by the writers. */
 export const LABELS = {
@@ -22,6 +24,8 @@ export const LABELS = {
   editions: "Editions",
   "other-languages": "Other languages",
   "unofficial-translation": "Unofficial translation. The English text is the authoritative version.",
+  /** Instead of `unofficial-translation` on an edition published with passages left in English (`--partial`). */
+  "partial-translation": "Partial, unofficial translation: some passages are still in English. The English text is the authoritative version.",
   "all-editions": "All editions of this document",
   files: "Files",
   "delivery-mission": "Permanent Mission to the United Nations, New York",
@@ -93,6 +97,7 @@ export class Labels {
   readonly dir: Direction;
   readonly languageName: string;
   private readonly catalog: LabelCatalog | undefined;
+  private readonly builtin: BuiltinCatalog | undefined;
   private readonly rules: Intl.PluralRules;
 
   constructor(lang: string, catalog?: LabelCatalog) {
@@ -100,22 +105,28 @@ export class Labels {
     this.dir = directionOf(lang);
     this.languageName = autonym(lang);
     this.catalog = catalog;
+    this.builtin = isEnglish(lang) ? undefined : builtinLabels(lang);
     this.rules = new Intl.PluralRules(lang);
+  }
+
+  /** The label's text: the PO file's translation, else Letterpress's own, else English. */
+  private text(key: LabelKey): string | undefined {
+    return this.catalog?.text[key] ?? this.builtin?.text[key];
   }
 
   /** The label text with placeholders filled. */
   get(key: LabelKey, params?: Record<string, string | number>): string {
-    return fill(this.catalog?.text[key] ?? LABELS[key], params);
+    return fill(this.text(key) ?? LABELS[key], params);
   }
 
   /** Whether `get(key)` is English standing in for a missing translation. */
   isFallback(key: LabelKey): boolean {
-    return this.lang !== "en" && this.catalog?.text[key] === undefined;
+    return !isEnglish(this.lang) && this.text(key) === undefined;
   }
 
   /** A plural label for `n`, chosen with the language's CLDR plural rules. */
   plural(key: PluralLabelKey, n: number): string {
-    const forms = this.catalog?.plural[key];
+    const forms = this.catalog?.plural[key] ?? this.builtin?.plural[key];
     const categories = PLURAL_FORMS[this.lang.split("-")[0]!]?.categories;
     if (forms && categories) {
       const index = categories.indexOf(this.rules.select(n));
@@ -135,4 +146,15 @@ export class Labels {
       individuals: this.plural("count-individuals", individuals),
     });
   }
+}
+
+function isEnglish(lang: string): boolean {
+  return lang.split("-")[0]!.toLowerCase() === "en";
+}
+
+/** Whether Letterpress ships its own wording of `key` (singular or plural) for `lang`. */
+export function hasBuiltinLabel(lang: string, key: string): boolean {
+  if (isEnglish(lang)) return true;
+  const builtin = builtinLabels(lang);
+  return !!builtin && (key in builtin.text || key in builtin.plural);
 }

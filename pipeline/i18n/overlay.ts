@@ -13,13 +13,15 @@ import type { VFile } from "vfile";
 import { CANDIDATE } from "../policy.ts";
 import type { LoadedDocument } from "../load.ts";
 import { parseFragment } from "../parse/markdown.ts";
-import { LABELS, PLURAL_LABELS, type LabelCatalog, type LabelKey, type PluralLabelKey } from "./labels.ts";
+import { hasBuiltinLabel, LABELS, PLURAL_LABELS, type LabelCatalog, type LabelKey, type PluralLabelKey } from "./labels.ts";
 import type { PoEntry, PoFile } from "./po.ts";
 import type { Segment } from "./segments.ts";
 
 export interface OverlayOptions {
   /** Fallbacks (untranslated, fuzzy) are errors instead of warnings. */
   strict?: boolean;
+  /** An edition with passages left untranslated is published anyway, marked as partial (`--partial`). */
+  partial?: boolean;
 }
 
 export interface Overlay {
@@ -28,6 +30,8 @@ export interface Overlay {
   catalog: LabelCatalog;
   /** Segment counts, for status reports. */
   stats: TranslationStats;
+  /** Passages of the letter (not labels) left in English: untranslated or fuzzy. */
+  incomplete: number;
 }
 
 export interface TranslationStats {
@@ -38,13 +42,18 @@ export interface TranslationStats {
   obsolete: number;
 }
 
-/** Count entries of a PO file against the current segments. */
-export function statsOf(segments: readonly Segment[], po: PoFile): TranslationStats {
+/**
+ * Count entries of a PO file against the current segments. With `lang`, a label Letterpress
+ * ships in that language counts as translated when the PO file leaves it empty.
+ */
+export function statsOf(segments: readonly Segment[], po: PoFile, lang?: string): TranslationStats {
   const entries = new Map(po.entries.filter((e) => !e.obsolete).map((e) => [e.context, e]));
   const stats: TranslationStats = { total: segments.length, translated: 0, fuzzy: 0, untranslated: 0, obsolete: po.entries.filter((e) => e.obsolete).length };
   for (const s of segments) {
     const e = entries.get(s.context);
-    if (!e || e.msgid !== s.source || e.msgstr.every((m) => m === "")) stats.untranslated++;
+    const empty = !e || e.msgid !== s.source || e.msgstr.every((m) => m === "");
+    if (empty && lang && shipped(s, lang)) stats.translated++;
+    else if (empty) stats.untranslated++;
     else if (e.fuzzy) stats.fuzzy++;
     else stats.translated++;
   }
@@ -83,15 +92,24 @@ export function applyOverlay(
   const parsedBlocks = new Map(
     parseInlineAll(blockSegments.map((s) => entries.get(s.context)!.msgstr[0]!.trim()), doc).map((parsed, i) => [blockSegments[i]!.context, parsed]),
   );
+  // Passages left in English are summed up in one message per kind (below); each is listed as
+  // an info message, which the command line shows with `--verbose`.
+  const missing: Array<{ entry: PoEntry | undefined; fuzzy: boolean; label: boolean }> = [];
   for (const segment of segments) {
     const entry = entries.get(segment.context);
     const translated = entry && entry.msgid === segment.source && entry.msgstr.some((m) => m.trim() !== "");
     if (!translated || entry.fuzzy) {
-      if (!entry || entry.msgid !== segment.source || !translated) {
-        say(entry, fallback, `\`${segment.context}\` is not translated; the English text is used`, "translation-untranslated");
-      } else {
-        say(entry, fallback, `\`${segment.context}\` is fuzzy (the English changed); the English text is used until it is reviewed`, "translation-fuzzy");
-      }
+      const label = segment.kind === "label" || segment.kind === "plural";
+      // Letterpress's own wording for the language stands in for an empty label entry.
+      if (label && !translated && shipped(segment, lang)) continue;
+      const fuzzy = !!translated;
+      missing.push({ entry, fuzzy, label });
+      const info = file.message(`\`${segment.context}\` ${fuzzy ? "is fuzzy (the English changed)" : "is not translated"}: “${firstWords(segment.source)}”`, {
+        place: { line: entry?.line || 1, column: 1 },
+        ruleId: fuzzy ? "translation-fuzzy" : "translation-untranslated",
+        source: "translations",
+      });
+      info.fatal = undefined;
       if (segment.node) markFallback(cloneOf.get(segment.node), sourceLang);
       continue;
     }
@@ -140,6 +158,24 @@ export function applyOverlay(
       }
     }
   }
+  const passages = missing.filter((m) => !m.label);
+  if (passages.length > 0) {
+    const fuzzy = passages.filter((m) => m.fuzzy).length;
+    const untranslated = passages.length - fuzzy;
+    const count = (n: number, state: string) => `${n} ${n === 1 ? "passage is" : "passages are"} ${state}`;
+    const what = [untranslated ? count(untranslated, "not translated") : "", fuzzy ? count(fuzzy, "fuzzy (the English changed)") : ""].filter(Boolean).join(" and ");
+    const name = languageName(lang);
+    const reason = options.strict
+      ? `${what}; --strict publishes complete translations only (--verbose lists them)`
+      : options.partial
+        ? `${what}: the ${name} edition is published as a partial translation, those passages in English (--verbose lists them)`
+        : `${what}, so the ${name} edition is not published (--partial publishes it, marked as partial, those passages in English; --verbose lists them)`;
+    say(passages[0]!.entry, fallback, reason, untranslated ? "translation-untranslated" : "translation-fuzzy");
+  }
+  const labels = missing.filter((m) => m.label);
+  if (labels.length > 0) {
+    say(labels[0]!.entry, fallback, `${labels.length} of Letterpress's own labels (\`label/…\` entries) ${labels.length === 1 ? "is" : "are"} not translated into ${languageName(lang)}; English is used (--verbose lists them)`, "translation-untranslated");
+  }
   for (const entry of po.entries.filter((e) => e.obsolete)) {
     say(entry, "warning", `Obsolete entry \`${entry.context}\` (no longer in the source); remove it or run \`letterpress translations update\``, "translation-obsolete");
   }
@@ -148,7 +184,28 @@ export function applyOverlay(
   }
   const h1 = tree.children.find((n) => n.type === "heading" && n.depth === 1);
   if (h1) meta.title = toString(h1).trim();
-  return { tree, meta, catalog, stats: statsOf(segments, po) };
+  return { tree, meta, catalog, stats: statsOf(segments, po, lang), incomplete: passages.length };
+}
+
+/** Whether Letterpress's own wording covers a label segment in `lang`. */
+function shipped(segment: Segment, lang: string): boolean {
+  return (segment.kind === "label" || segment.kind === "plural") && hasBuiltinLabel(lang, segment.context.slice("label/".length));
+}
+
+/** The first words of a segment, to recognise it in a message. */
+function firstWords(source: string, count = 8): string {
+  const text = source.replace(/\]\([^)]*\)/g, "]").replace(/[*_`[\]]|\^[\w-]+/g, "").replace(/\s+/g, " ").trim();
+  const words = text.split(" ");
+  return words.length > count ? `${words.slice(0, count).join(" ")}…` : text;
+}
+
+/** The language's English name, for messages ("French"). */
+function languageName(lang: string): string {
+  try {
+    return new Intl.DisplayNames(["en"], { type: "language" }).of(lang) ?? lang;
+  } catch {
+    return lang;
+  }
 }
 
 /** Map every node of the original tree to its counterpart in the clone. */

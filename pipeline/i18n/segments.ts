@@ -101,7 +101,7 @@ export function extractSegments(doc: LoadedDocument): Segment[] {
 
 function labelComment(value: string): string {
   const placeholders = [...value.matchAll(/\{(\w+)\}/g)].map((m) => `{${m[1]}}`);
-  return `Added by Letterpress${placeholders.length ? `; keep ${placeholders.join(", ")}` : ""}`;
+  return `Added by Letterpress, which has its own wording in the UN languages: leave it empty to use that, translate it to replace it${placeholders.length ? `; keep ${placeholders.join(", ")}` : ""}`;
 }
 
 /** Nodes of a root's segment scope, for tests and overlays. */

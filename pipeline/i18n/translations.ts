@@ -1,10 +1,13 @@
 /**
  * Translations of a document live in `translations/<lang>/<slug>.po` (and the template in
- * `translations/<slug>.pot`) under the project root. This module finds them, loads them with
- * located diagnostics, and updates them from the current source.
+ * `translations/<slug>.pot`) under the project root, the gettext layout of one domain per letter:
+ * a letter's file name is its id. Two letters with the same file name in different folders would
+ * share these files; each PO file names its letter in its `#:` references, so a file made for
+ * another letter that still exists is refused instead of shared. This module finds them, loads
+ * them with located diagnostics, and updates them from the current source.
  */
 import { existsSync } from "node:fs";
-import { mkdir, readdir, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { VFile } from "vfile";
 import { ConfigError } from "../errors.ts";
@@ -31,6 +34,26 @@ export function translationsDir(root: string): string {
 
 export function poPath(root: string, lang: string, slug: string): string {
   return path.join(translationsDir(root), lang, `${slug}.po`);
+}
+
+/** The document a PO or POT text was made from: the path of its first `#:` reference. */
+export function letterOf(text: string): { path: string; line: number } | undefined {
+  const lines = text.split("\n");
+  const i = lines.findIndex((l) => l.startsWith("#: "));
+  if (i < 0) return undefined;
+  const match = /^#: (.+?):\d+(\s|$)/.exec(lines[i]!);
+  return match ? { path: match[1]!, line: i + 1 } : undefined;
+}
+
+/**
+ * When the translation text was made for another letter (another source file that still exists),
+ * the reason to give; undefined when it belongs to `doc` (or to a file since moved or renamed).
+ */
+export function otherLetter(text: string, root: string, docPath: string): { path: string; line: number } | undefined {
+  const owner = letterOf(text);
+  const own = path.relative(root, docPath).split(path.sep).join("/");
+  if (!owner || owner.path === own || !existsSync(path.join(root, owner.path))) return undefined;
+  return owner;
 }
 
 /** Languages with a PO file for this document. */
@@ -124,16 +147,41 @@ export async function loadEditions(
   let segments: Segment[] | undefined;
   // What every overlay depends on besides its PO file: the canonical tree (with embedded images),
   // the document's text (front matter) and the options.
-  const common = memo && keyOf(String(doc.file.value), JSON.stringify(doc.tree), options.strict ? "strict" : "");
+  const common = memo && keyOf(String(doc.file.value), JSON.stringify(doc.tree), options.strict ? "strict" : "", options.partial ? "partial" : "");
   return Promise.all(
     langs.map(async (lang) => {
       const t = await loadTranslation(root, doc.slug, lang, memo);
+      const other = t.po && otherLetter(String(t.file.value), root, doc.path);
+      if (other) {
+        const own = path.relative(root, doc.path).split(path.sep).join("/");
+        t.file.message(`This file translates ${other.path}, not ${own}: two letters with the same file name share translations/<lang>/${doc.slug}.po; rename one of the two files (a letter's file name is its id)`, {
+          place: { line: other.line, column: 4 },
+          ruleId: "translation-other-letter",
+          source: "translations",
+        }).fatal = true;
+      }
       if (!t.po || t.file.messages.some((m) => m.fatal)) return { lang, file: t.file, overlay: undefined };
       const po = t.po;
       const overlay = () => applyOverlay(doc, (segments ??= extractSegments(doc)), po, lang, t.file, options);
       return { lang, file: t.file, overlay: memo && common ? memo.run(`overlay ${lang}`, keyOf(common, String(t.file.value)), t.file, overlay) : overlay() };
     }),
   );
+}
+
+/**
+ * Whether a language's PO file translates every passage of the letter (labels aside), without
+ * overlaying it: for the languages a partial build does not make, whose editions are listed.
+ */
+export async function isComplete(doc: LoadedDocument, root: string, lang: string, memo?: Memo): Promise<boolean> {
+  const t = await loadTranslation(root, doc.slug, lang, memo);
+  if (!t.po) return false;
+  const entries = new Map(t.po.entries.filter((e) => !e.obsolete).map((e) => [e.context, e]));
+  return extractSegments(doc)
+    .filter((s) => s.kind !== "label" && s.kind !== "plural")
+    .every((s) => {
+      const e = entries.get(s.context);
+      return !!e && e.msgid === s.source && !e.fuzzy && e.msgstr.some((m) => m.trim() !== "");
+    });
 }
 
 export interface UpdateResult {
@@ -150,6 +198,8 @@ export async function updateTranslations(doc: LoadedDocument, root: string, newL
   const dir = translationsDir(root);
   await mkdir(dir, { recursive: true });
   const potPath = path.join(dir, `${doc.slug}.pot`);
+  const otherPot = existsSync(potPath) ? otherLetter(await readFile(potPath, "utf8"), root, doc.path) : undefined;
+  if (otherPot) throw new ConfigError(`${path.relative(root, potPath)} is the template of ${otherPot.path}, another letter with the same file name`, { hint: "rename one of the two letters' files (a letter's file name is its id)" });
   const template = segments.map((s) => ({
     context: s.context,
     msgid: s.source,
@@ -174,6 +224,8 @@ export async function updateTranslations(doc: LoadedDocument, root: string, newL
     let old: PoFile = { headers: {}, entries: [] };
     if (!created) {
       const t = await loadTranslation(root, doc.slug, lang);
+      const other = otherLetter(String(t.file.value), root, doc.path);
+      if (other) throw new ConfigError(`${path.relative(root, target)} translates ${other.path}, another letter with the same file name`, { hint: "rename one of the two letters' files (a letter's file name is its id)" });
       const blocker = t.file.messages.find((x) => x.fatal && UPDATE_BLOCKERS.has(x.ruleId ?? ""));
       if (!t.po || blocker) {
         const m = blocker ?? t.file.messages.find((x) => x.fatal);
@@ -184,7 +236,7 @@ export async function updateTranslations(doc: LoadedDocument, root: string, newL
     const entries = mergeEntries(segments, old.entries, rules.nplurals);
     await mkdir(path.dirname(target), { recursive: true });
     await writeFile(target, writePo(poHeaders(doc.slug, lang, old.headers, epoch), entries, map, sourcePath, old.headerComment));
-    files.push({ lang, path: target, created, stats: statsOf(segments, { headers: {}, entries }) });
+    files.push({ lang, path: target, created, stats: statsOf(segments, { headers: {}, entries }, lang) });
   }
   return { pot: potPath, files };
 }

@@ -32,11 +32,20 @@ export const frontMatterSchema = z.strictObject({
     .union([z.string(), z.date()])
     .transform((d) => (d instanceof Date ? d.toISOString().slice(0, 10) : d))
     .refine((d) => /^\d{4}(-\d{2}(-\d{2})?)?$/.test(d), "`date` must be YYYY, YYYY-MM or YYYY-MM-DD")
+    .refine((d) => !/^\d{4}-/.test(d) || isCalendarDate(d), "`date` must be a day of the calendar: a month from 01 to 12 and a day that month has")
     .optional(),
   signatories: z.string().min(1).optional(),
   missions: z.string().min(1).optional(),
 });
 export type FrontMatter = z.infer<typeof frontMatterSchema>;
+
+/** `YYYY-MM` or `YYYY-MM-DD` naming a real month and day (2026-02-30 does not). */
+function isCalendarDate(date: string): boolean {
+  const [y, m, d] = date.split("-").map(Number);
+  if (!m || m < 1 || m > 12) return false;
+  if (d === undefined) return true;
+  return d >= 1 && d <= new Date(Date.UTC(y!, m, 0)).getUTCDate();
+}
 
 export interface ParsedDocument {
   tree: Root;

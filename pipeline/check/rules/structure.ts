@@ -29,7 +29,8 @@ export const structure: Rule = {
     if (meta?.signatories && !facts.hasSignatoriesMarker) {
       report(file, "warning", "Front matter names a signatories file but the text has no `<!-- signatories -->` marker; the list is appended at the end", { line: 1, column: 1 }, "signatories-marker");
     }
-    if (!meta?.signatories && facts.hasSignatoriesMarker) {
+    // Without metadata the front matter is invalid and already reported: no second message.
+    if (meta && !meta.signatories && facts.hasSignatoriesMarker) {
       report(file, "error", "`<!-- signatories -->` marker, but the front matter has no `signatories:` file", { line: 1, column: 1 }, "signatories-marker");
     }
   },
