@@ -26,8 +26,70 @@ export const LABELS = {
   files: "Files",
   "delivery-mission": "Permanent Mission to the United Nations, New York",
   "delivery-to": "To",
+  // Delivery (`letterpress deliver`): duty stations other than New York, the copy sent in another
+  // language, and the email that carries a copy. Shipped in the six UN languages: DELIVERY_LABELS.
+  "delivery-mission-geneva": "Permanent Mission to the United Nations Office at Geneva",
+  "delivery-mission-vienna": "Permanent Mission to the United Nations Office at Vienna",
+  "delivery-mission-nairobi": "Permanent Mission to the United Nations Office at Nairobi",
+  "delivery-fallback": "This letter is not available in {language}.",
+  "mail-subject": "Letter to the Permanent Mission: {title}",
+  "mail-body": "Excellency,\n\nPlease find attached the letter “{title}”, addressed to your Permanent Mission.\n\nYours respectfully,\n{author}",
 } as const;
 export type LabelKey = keyof typeof LABELS;
+
+/**
+ * Delivery labels in the six UN languages, used where a letter's PO file has no entry for them
+ * (a letter's PO may override any of them like every other label).
+ */
+export const DELIVERY_LABELS: Partial<Record<LabelKey, Record<"fr" | "es" | "ru" | "ar" | "zh", string>>> = {
+  "delivery-mission-geneva": {
+    fr: "Mission permanente auprès de l’Office des Nations Unies à Genève",
+    es: "Misión Permanente ante la Oficina de las Naciones Unidas en Ginebra",
+    ru: "Постоянное представительство при Отделении Организации Объединенных Наций в Женеве",
+    ar: "البعثة الدائمة لدى مكتب الأمم المتحدة في جنيف",
+    zh: "常驻联合国日内瓦办事处代表团",
+  },
+  "delivery-mission-vienna": {
+    fr: "Mission permanente auprès de l’Office des Nations Unies à Vienne",
+    es: "Misión Permanente ante la Oficina de las Naciones Unidas en Viena",
+    ru: "Постоянное представительство при Отделении Организации Объединенных Наций в Вене",
+    ar: "البعثة الدائمة لدى مكتب الأمم المتحدة في فيينا",
+    zh: "常驻联合国维也纳办事处代表团",
+  },
+  "delivery-mission-nairobi": {
+    fr: "Mission permanente auprès de l’Office des Nations Unies à Nairobi",
+    es: "Misión Permanente ante la Oficina de las Naciones Unidas en Nairobi",
+    ru: "Постоянное представительство при Отделении Организации Объединенных Наций в Найроби",
+    ar: "البعثة الدائمة لدى مكتب الأمم المتحدة في نيروبي",
+    zh: "常驻联合国内罗毕办事处代表团",
+  },
+  "delivery-fallback": {
+    fr: "Cette lettre n’est pas disponible en {language}.",
+    es: "Esta carta no está disponible en {language}.",
+    ru: "Это письмо недоступно на языке: {language}.",
+    ar: "هذه الرسالة غير متاحة باللغة {language}.",
+    zh: "本信没有{language}版本。",
+  },
+  "mail-subject": {
+    fr: "Lettre à la Mission permanente : {title}",
+    es: "Carta a la Misión Permanente: {title}",
+    ru: "Письмо в Постоянное представительство: {title}",
+    ar: "رسالة إلى البعثة الدائمة: {title}",
+    zh: "致常驻代表团的信：{title}",
+  },
+  "mail-body": {
+    fr: "Excellence,\n\nVeuillez trouver ci-joint la lettre « {title} », adressée à votre Mission permanente.\n\nVeuillez agréer l’assurance de notre haute considération.\n{author}",
+    es: "Excelencia:\n\nAdjuntamos la carta «{title}», dirigida a su Misión Permanente.\n\nAtentamente,\n{author}",
+    ru: "Ваше Превосходительство!\n\nНаправляем письмо «{title}», адресованное Вашему Постоянному представительству.\n\nС уважением,\n{author}",
+    ar: "سعادة السفير،\n\nنرفق طيه الرسالة «{title}» الموجهة إلى بعثتكم الدائمة.\n\nوتفضلوا بقبول فائق الاحترام،\n{author}",
+    zh: "尊敬的阁下：\n\n谨随函附上致贵常驻代表团的信《{title}》。\n\n此致\n敬礼\n{author}",
+  },
+};
+
+/** The shipped wording of a delivery label in a language, if there is one. */
+export function shippedLabel(key: string, lang: string): string | undefined {
+  return (DELIVERY_LABELS[key as LabelKey] as Record<string, string> | undefined)?.[lang.split("-")[0]!];
+}
 
 /** Plural labels: English singular and plural. */
 export const PLURAL_LABELS = {
@@ -104,12 +166,12 @@ export class Labels {
 
   /** The label text with placeholders filled. */
   get(key: LabelKey, params?: Record<string, string | number>): string {
-    return fill(this.catalog?.text[key] ?? LABELS[key], params);
+    return fill(this.catalog?.text[key] ?? shippedLabel(key, this.lang) ?? LABELS[key], params);
   }
 
   /** Whether `get(key)` is English standing in for a missing translation. */
   isFallback(key: LabelKey): boolean {
-    return this.lang !== "en" && this.catalog?.text[key] === undefined;
+    return this.lang !== "en" && this.catalog?.text[key] === undefined && shippedLabel(key, this.lang) === undefined;
   }
 
   /** A plural label for `n`, chosen with the language's CLDR plural rules. */

@@ -14,7 +14,7 @@ import { CANDIDATE } from "../check/rules/un-symbols.ts";
 import type { LoadedDocument } from "../load.ts";
 import { parseFragment } from "../parse/markdown.ts";
 import { sanitize } from "../transform/sanitize.ts";
-import { LABELS, PLURAL_LABELS, type LabelCatalog, type LabelKey, type PluralLabelKey } from "./labels.ts";
+import { LABELS, PLURAL_LABELS, shippedLabel, type LabelCatalog, type LabelKey, type PluralLabelKey } from "./labels.ts";
 import type { PoEntry, PoFile } from "./po.ts";
 import type { Segment } from "./segments.ts";
 
@@ -40,12 +40,16 @@ export interface TranslationStats {
 }
 
 /** Count entries of a PO file against the current segments. */
-export function statsOf(segments: readonly Segment[], po: PoFile): TranslationStats {
+export function statsOf(segments: readonly Segment[], po: PoFile, lang?: string): TranslationStats {
   const entries = new Map(po.entries.filter((e) => !e.obsolete).map((e) => [e.context, e]));
   const stats: TranslationStats = { total: segments.length, translated: 0, fuzzy: 0, untranslated: 0, obsolete: po.entries.filter((e) => e.obsolete).length };
   for (const s of segments) {
     const e = entries.get(s.context);
-    if (!e || e.msgid !== s.source || e.msgstr.every((m) => m === "")) stats.untranslated++;
+    if (!e || e.msgid !== s.source || e.msgstr.every((m) => m === "")) {
+      // A delivery label without an entry uses Letterpress's shipped wording in the language.
+      if (s.kind === "label" && lang && shippedLabel(s.context.slice("label/".length), lang)) stats.translated++;
+      else stats.untranslated++;
+    }
     else if (e.fuzzy) stats.fuzzy++;
     else stats.translated++;
   }
@@ -85,6 +89,7 @@ export function applyOverlay(
     const entry = entries.get(segment.context);
     const translated = entry && entry.msgid === segment.source && entry.msgstr.some((m) => m.trim() !== "");
     if (!translated || entry.fuzzy) {
+      if (!translated && segment.kind === "label" && shippedLabel(segment.context.slice("label/".length), lang)) continue;
       if (!entry || entry.msgid !== segment.source || !translated) {
         say(entry, fallback, `\`${segment.context}\` is not translated; the English text is used`, "translation-untranslated");
       } else {
@@ -145,7 +150,7 @@ export function applyOverlay(
   }
   const h1 = tree.children.find((n) => n.type === "heading" && n.depth === 1);
   if (h1) meta.title = toString(h1).trim();
-  return { tree, meta, catalog, stats: statsOf(segments, po) };
+  return { tree, meta, catalog, stats: statsOf(segments, po, lang) };
 }
 
 /** Map every node of the original tree to its counterpart in the clone. */

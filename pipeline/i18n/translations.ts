@@ -158,7 +158,7 @@ export async function updateTranslations(doc: LoadedDocument, root: string, newL
     const entries = mergeEntries(segments, old.entries, nplurals);
     await mkdir(path.dirname(target), { recursive: true });
     await writeFile(target, writePo(poHeaders(doc.slug, lang, old.headers, epoch), entries, map, sourcePath));
-    files.push({ lang, path: target, created, stats: statsOf(segments, { headers: {}, entries }) });
+    files.push({ lang, path: target, created, stats: statsOf(segments, { headers: {}, entries }, lang) });
   }
   return { pot: potPath, files };
 }
