@@ -71,6 +71,9 @@ export async function loadDocument(documentPath: string, memo?: Memo): Promise<L
         ...(frontMatter.date ? { date: frontMatter.date } : {}),
         ...(frontMatter.signatories ? { signatories: frontMatter.signatories } : {}),
         ...(frontMatter.missions ? { missions: frontMatter.missions } : {}),
+        ...(frontMatter.from ? { from: frontMatter.from } : {}),
+        ...(frontMatter["reply-to"] ? { replyTo: frontMatter["reply-to"] } : {}),
+        ...(frontMatter["duty-station"] ? { dutyStation: frontMatter["duty-station"] } : {}),
       }
     : undefined;
   check({ tree, file, facts, meta, signatories });
