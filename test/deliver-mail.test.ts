@@ -93,12 +93,15 @@ describe("the missions file's addresses", () => {
     const bad = await project({
       "package.json": "{}",
       "letter.md": FRONT.replace("lang: en\n", "lang: en\nmissions: missions.yaml\n"),
-      "missions.yaml": "missions:\n  - { code: FR, lang: en, email: france.missions.test }\n  - { code: US, lang: en, email: [a@missions.test] }\n  - { code: MX, lang: en, email: A@missions.test }\n",
+      "missions.yaml": "missions:\n  - { code: FR, lang: en, email: france.missions.test }\n",
+      "twice.yaml": "missions:\n  - { code: FR, lang: en }\n  - { code: US, lang: en, email: [a@missions.test] }\n  - { code: MX, lang: en, email: A@missions.test }\n",
     });
-    const result = await cli(["deliver", path.join(bad, "letter.md"), "--out", path.join(bad, "out"), "--dry-run"]);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/2:\d+\s+error\s+.*not an email address/);
-    expect(result.stderr).toMatch(/4:\d+\s+error\s+`A@missions.test` is also the address of `US`/);
+    const syntax = await cli(["deliver", path.join(bad, "letter.md"), "--out", path.join(bad, "out"), "--dry-run"]);
+    expect(syntax.code).toBe(1);
+    expect(syntax.stderr).toMatch(/missions\.yaml\n2:34-2:54\s+error\s+not an email address \(`name@example\.org`\)/);
+    const twice = await cli(["deliver", path.join(bad, "letter.md"), "--missions", path.join(bad, "twice.yaml"), "--out", path.join(bad, "out"), "--dry-run"]);
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toMatch(/4:\d+(-\d+:\d+)?\s+error\s+`A@missions.test` is also the address of `US`: each mission's copy must go to that mission only\s+mission-duplicate-address/);
   });
 });
 

@@ -156,7 +156,9 @@ function fatalForRun(error: SmtpError): boolean {
 }
 
 function answer(error: SmtpError): string {
-  return (error.response ?? error.message).replace(/\s+/g, " ").trim();
+  const text = (error.response ?? error.message).replace(/\s+/g, " ").trim();
+  if (error.code === "ETLS") return `no TLS connection (STARTTLS refused or failed), and credentials go over TLS only: ${text}`;
+  return text;
 }
 
 export async function sendPlanned(plan: readonly PlannedCopy[], options: SendOptions): Promise<SendResult> {
