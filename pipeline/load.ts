@@ -135,5 +135,8 @@ function metadataOf(frontMatter: FrontMatter | undefined, facts: Facts): Metadat
     ...(frontMatter.date ? { date: frontMatter.date } : {}),
     ...(frontMatter.signatories ? { signatories: frontMatter.signatories } : {}),
     ...(frontMatter.missions ? { missions: frontMatter.missions } : {}),
+    ...(frontMatter.from ? { from: frontMatter.from } : {}),
+    ...(frontMatter["reply-to"] ? { replyTo: frontMatter["reply-to"] } : {}),
+    ...(frontMatter["duty-station"] ? { dutyStation: frontMatter["duty-station"] } : {}),
   };
 }

@@ -33,6 +33,10 @@ export interface Metadata {
   signatories?: string;
   /** Path of the missions file (`letterpress deliver`) relative to the document, if any. */
   missions?: string;
+  /** Delivery by email: sender, reply address, and the duty station of the missions. */
+  from?: string;
+  replyTo?: string;
+  dutyStation?: "New York" | "Geneva" | "Vienna" | "Nairobi";
 }
 
 /** A local image of the document, read once at load (see `transform/images.ts`). */

@@ -12,12 +12,12 @@ import { reporter } from "vfile-reporter";
 import type { VFile } from "vfile";
 import { build } from "../build/build.ts";
 import { watch } from "../build/watch.ts";
-import { deliver } from "../deliver/deliver.ts";
 import { ConfigError } from "../errors.ts";
 import { hasErrors, loadDocument } from "../load.ts";
 import { exportTranslation, importTranslation, loadEditions, translationLanguages, updateTranslations } from "../i18n/translations.ts";
 import { parseFormats } from "../writers/index.ts";
 import { formatSize } from "../writers/html/index-page.ts";
+import { deliverCommand } from "./deliver.ts";
 import { signatoriesCommand } from "./signatories.ts";
 import { initCommand, INIT_USAGE } from "./init.ts";
 
@@ -32,7 +32,11 @@ ${INIT_USAGE}
   signatories add --name … [doc.md]
                                  Add one signatory (--individual --family --affiliation --country --website)
   deliver [doc.md]               One addressed PDF per permanent mission, in the language it works in
-                                 (--missions FILE, --only FR,MX, --out DIR; default dist/delivery)
+                                 (--missions FILE, --only FR,MX, --fallback LANG, --out DIR; default dist/delivery)
+                                 --dry-run: also each mission's email as an .eml file beside its PDF
+                                 --send: email each mission its copy through LETTERPRESS_SMTP_URL, once per
+                                 revision (--yes, --from, --reply-to, --rate 5/s, --resend-unknown)
+                                 --status: what each mission last received, from the send ledger
   watch [doc.md]                 Build, then rebuild what changed whenever a source, translation or
                                  the signatory list changes (Ctrl-C to stop)
   translations update [doc.md]   Write translations/<slug>.pot; create or merge translations/<lang>/<slug>.po
@@ -111,6 +115,15 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         affiliation: { type: "string" },
         country: { type: "string" },
         website: { type: "string" },
+        // deliver
+        send: { type: "boolean", default: false },
+        yes: { type: "boolean", default: false },
+        status: { type: "boolean", default: false },
+        "resend-unknown": { type: "boolean", default: false },
+        fallback: { type: "string" },
+        from: { type: "string" },
+        "reply-to": { type: "string" },
+        rate: { type: "string" },
       },
     });
   } catch (error) {
@@ -169,26 +182,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         io.stdout(`Built ${result.outputs.length} files (${formatSize(total)}) into ${values.out}/ in ${(result.ms / 1000).toFixed(2)} s\n`);
         return 0;
       }
-      case "deliver": {
-        const out = values.out === "dist" ? path.join("dist", "delivery") : values.out;
-        const result = await deliver({
-          input,
-          root: projectRoot(path.dirname(input)),
-          outDir: out,
-          strict: values.strict,
-          ...(values.missions ? { missions: values.missions } : {}),
-          ...(list(values.only) ? { only: list(values.only)! } : {}),
-          onProgress: values.quiet ? undefined : (e) => io.stderr(`  [${String(e.done).padStart(3)}/${e.total}] ${e.path.padEnd(28)} ${formatSize(e.bytes).padStart(10)}\n`),
-        });
-        report(result.files, io);
-        if (!result.ok) {
-          io.stderr(`letterpress: delivery failed; ${out}/ was left unchanged\n`);
-          return 1;
-        }
-        const langs = [...new Set(result.copies.map((c) => c.lang))].sort();
-        io.stdout(`Delivered ${result.copies.length} addressed PDFs (${langs.map((l) => `${l} ${result.copies.filter((c) => c.lang === l).length}`).join(", ")}) into ${out}/ in ${(result.ms / 1000).toFixed(1)} s${result.reused ? ` (${result.reused} unchanged, reused)` : ""}\n`);
-        return 0;
-      }
+      case "deliver":
+        return await deliverCommand(input, projectRoot(path.dirname(input)), { ...values, only: list(values.only) }, io);
       case "watch": {
         // A watch lives for hours, and each rebuild leaves ~10 MB of output buffers and protocol
         // messages behind. After each full collection V8 lets its heap grow to up to four times

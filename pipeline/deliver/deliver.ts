@@ -1,7 +1,9 @@
 /**
  * `letterpress deliver`: one addressed PDF per permanent mission, in the UN language the mission
- * works in. Editions are prepared once per language (parse, overlay, checks); each copy is that
- * edition's publication with a recipient, printed in the build's one warm browser.
+ * works in (or the run's fallback language where the letter has no translation into it). Editions
+ * are prepared once per language (parse, overlay, checks); each copy is that edition's publication
+ * with a recipient, printed in the build's one warm browser. With `mail`, each copy also gets the
+ * email that carries it (./message.ts), written as an .eml file beside it when asked.
  */
 import { createHash } from "node:crypto";
 import { availableParallelism } from "node:os";
@@ -13,9 +15,10 @@ import { Staging } from "../build/output.ts";
 import { ResourcePool } from "../build/resources.ts";
 import { ConfigError } from "../errors.ts";
 import { formatDate } from "../i18n/labels.ts";
+import { composeMessage, messageSpec, parseSender, type MessageSpec } from "./message.ts";
 import type { Writer } from "../model.ts";
 import { writers } from "../writers/index.ts";
-import { loadMissions, missionName, stateName, type Mission } from "./missions.ts";
+import { DUTY_STATIONS, loadMissions, missionName, stateName, type DutyStation, type Mission } from "./missions.ts";
 
 export interface DeliverOptions extends EditionRequest {
   /** Missions file; default: the document's `missions:` front matter. */
@@ -23,16 +26,40 @@ export interface DeliverOptions extends EditionRequest {
   outDir: string;
   /** Only these ISO codes. */
   only?: readonly string[];
+  /** The language of the copies for missions whose language the letter has no translation into. */
+  fallback?: string;
+  /** Compose each copy's email (and with `eml`, write it beside the PDF). */
+  mail?: { from?: string; replyTo?: string; eml?: boolean };
   onProgress?: (event: { code: string; lang: string; path: string; bytes: number; done: number; total: number }) => void;
 }
 
 export interface DeliverResult {
   ok: boolean;
   files: VFile[];
-  copies: Array<{ code: string; state: string; lang: string; path: string; bytes: number; sha256: string; inputs: string }>;
+  copies: DeliveredCopy[];
+  /** The document's path (its send ledger lives beside it). */
+  document?: string;
+  station?: DutyStation;
   /** Copies taken from the previous delivery because nothing they depend on changed. */
   reused: number;
   ms: number;
+}
+
+export interface DeliveredCopy {
+  code: string;
+  /** The state's English name, for people reading the record. */
+  state: string;
+  /** The copy's language; `missionLang` when it differs (the run's fallback). */
+  lang: string;
+  missionLang?: string;
+  path: string;
+  bytes: number;
+  sha256: string;
+  inputs: string;
+  /** The copy's email, when asked for; missions without an address have none. */
+  message?: MessageSpec;
+  /** The .eml file beside the PDF (`--dry-run`). */
+  eml?: string;
 }
 
 /** The previous delivery's copies that can be reused: same inputs hash, file intact. */
@@ -69,6 +96,11 @@ export async function deliver(options: DeliverOptions): Promise<DeliverResult> {
   }
 }
 
+/** A language's name in another language ("russe" in French). */
+function languageName(lang: string, inLang: string): string {
+  return new Intl.DisplayNames([inLang], { type: "language" }).of(lang) ?? lang;
+}
+
 async function deliverWith(options: DeliverOptions, pdf: Writer, resources: ResourcePool, started: number): Promise<DeliverResult> {
   const prepared = await prepareEditions({ ...options, langs: [] });
   if (!prepared.ok) return { ok: false, files: prepared.files, copies: [], reused: 0, ms: performance.now() - started };
@@ -87,10 +119,39 @@ async function deliverWith(options: DeliverOptions, pdf: Writer, resources: Reso
   }
   const byLang = new Map(publications.map((p) => [p.lang, p]));
   const missing = [...new Set(missions.map((m) => m.lang))].filter((l) => !byLang.has(l));
-  if (missing.length) {
+  if (missing.length && !options.fallback) {
     throw new ConfigError(`Missions work in ${missing.join(", ")}, but the document has no translation into ${missing.join(", ")}`, {
-      hint: `add one with \`letterpress translations update --lang ${missing[0]}\``,
+      hint: `send them the copy in another language with \`--fallback ${doc.meta.lang}\`, or translate the letter (\`letterpress translations update --lang ${missing[0]}\`)`,
     });
+  }
+  if (options.fallback && !byLang.has(options.fallback)) {
+    throw new ConfigError(`The fallback language \`${options.fallback}\` is not one the document exists in (${[...byLang.keys()].join(", ")})`);
+  }
+  /** The language of a mission's copy. */
+  const copyLang = (m: Mission) => (byLang.has(m.lang) ? m.lang : options.fallback!);
+
+  // The duty station: the front matter's and the missions file's must agree.
+  const station: DutyStation = doc.meta.dutyStation ?? loaded.station ?? "New York";
+  if (doc.meta.dutyStation && loaded.station && doc.meta.dutyStation !== loaded.station) {
+    throw new ConfigError(`The document is for the missions in ${doc.meta.dutyStation}, but ${path.basename(missionsPath)} lists the missions in ${loaded.station}`, {
+      hint: "use the missions file of that duty station, or correct `duty-station:`",
+    });
+  }
+
+  const mail = options.mail;
+  const sender = mail ? (mail.from ?? doc.meta.from) : undefined;
+  if (mail) {
+    if (!sender) throw new ConfigError("No sender for the emails: give `from:` in the front matter or `--from`", { hint: "`--from \"Campaign <campaign@example.org>\"`" });
+    parseSender(sender, mail.from ? "`--from`" : "`from:`");
+    const replyTo = mail.replyTo ?? doc.meta.replyTo;
+    if (replyTo) parseSender(replyTo, "The reply address");
+    for (const m of missions.filter((m) => m.email.length === 0)) {
+      loaded.file.message(`Mission \`${m.code}\` has no \`email\`: its copy is made but not sent`, {
+        place: { line: m.line ?? 1, column: 1 },
+        ruleId: "mission-no-address",
+        source: "missions",
+      });
+    }
   }
 
   const previous = await previousCopies(options.outDir);
@@ -112,10 +173,15 @@ async function deliverWith(options: DeliverOptions, pdf: Writer, resources: Reso
     const worker = async () => {
       while (next < chunks.length) {
         const chunk = chunks[next++]!;
-        const lang = chunk[0]!.lang;
+        const lang = copyLang(chunk[0]!);
         const edition = byLang.get(lang)!;
         const dated = edition.meta.date ? [formatDate(edition.meta.date, lang)] : [];
-        const recipients = chunk.map((m) => ({ code: m.code, name: missionName(m), lines: [edition.labels.get("delivery-mission"), ...dated] }));
+        const notices = chunk.map((m) => (m.lang === lang ? [] : [edition.labels.get("delivery-fallback", { language: languageName(m.lang, lang) })]));
+        const recipients = chunk.map((m, i) => ({
+          code: m.code,
+          name: m.lang === lang ? missionName(m) : stateName(m.code, lang),
+          lines: [edition.labels.get(DUTY_STATIONS[station]), ...dated, ...notices[i]!],
+        }));
         const ctx = { root: options.root, resources, file: fileOf.get(lang)! };
         // A copy depends on its edition's inputs and its address: unchanged ones are reused.
         const inputs = recipients.map((r) => createHash("sha256").update(hashOf(lang)).update(JSON.stringify(r)).digest("hex"));
@@ -129,8 +195,34 @@ async function deliverWith(options: DeliverOptions, pdf: Writer, resources: Reso
           const data = fresh[i] ? rendered[k++]!.data : previous.get(mission.code)!.data;
           if (!fresh[i]) reused++;
           const relative = path.posix.join(lang, `${doc.slug}-${mission.code}.pdf`);
-          const bytes = (await staging.write(relative, data)).byteLength;
-          copies.push({ code: mission.code, state: stateName(mission.code, "en"), lang, path: relative, bytes, sha256: createHash("sha256").update(data).digest("hex"), inputs: inputs[i]! });
+          const written = await staging.write(relative, data);
+          const bytes = written.byteLength;
+          const sha256 = createHash("sha256").update(written).digest("hex");
+          const copy: DeliveredCopy = { code: mission.code, state: stateName(mission.code, "en"), lang, ...(mission.lang === lang ? {} : { missionLang: mission.lang }), path: relative, bytes, sha256, inputs: inputs[i]! };
+          if (mail && sender && mission.email.length > 0) {
+            const replyTo = mail.replyTo ?? doc.meta.replyTo;
+            copy.message = messageSpec({
+              labels: edition.labels,
+              title: edition.meta.title,
+              shortTitle: edition.meta.shortTitle,
+              author: edition.meta.author,
+              state: recipients[i]!.name,
+              code: mission.code,
+              slug: doc.slug,
+              revision: sha256,
+              epoch: edition.epoch,
+              from: sender,
+              ...(replyTo ? { replyTo } : {}),
+              to: mission.email,
+              cc: mission.cc,
+              notices: notices[i]!,
+            });
+            if (mail.eml) {
+              copy.eml = relative.replace(/\.pdf$/, ".eml");
+              await staging.write(copy.eml, await composeMessage(copy.message, written));
+            }
+          }
+          copies.push(copy);
           options.onProgress?.({ code: mission.code, lang, path: relative, bytes, done: copies.length, total: missions.length });
         }
       }
@@ -141,11 +233,11 @@ async function deliverWith(options: DeliverOptions, pdf: Writer, resources: Reso
       return { ok: false, files, copies: [], reused: 0, ms: performance.now() - started };
     }
     copies.sort((a, b) => a.code.localeCompare(b.code));
-    await staging.write("delivery.json", `${JSON.stringify({ document: doc.slug, title: doc.meta.title, copies }, null, 2)}\n`);
+    await staging.write("delivery.json", `${JSON.stringify({ document: doc.slug, title: doc.meta.title, station, copies }, null, 2)}\n`);
     await staging.commit();
   } catch (error) {
     await staging.abort();
     throw error;
   }
-  return { ok: true, files, copies, reused, ms: performance.now() - started };
+  return { ok: true, files, copies, reused, ms: performance.now() - started, document: doc.path, station };
 }

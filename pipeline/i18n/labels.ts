@@ -30,6 +30,14 @@ export const LABELS = {
   files: "Files",
   "delivery-mission": "Permanent Mission to the United Nations, New York",
   "delivery-to": "To",
+  // Delivery (`letterpress deliver`): duty stations other than New York, the copy sent in another
+  // language, and the email that carries a copy.
+  "delivery-mission-geneva": "Permanent Mission to the United Nations Office at Geneva",
+  "delivery-mission-vienna": "Permanent Mission to the United Nations Office at Vienna",
+  "delivery-mission-nairobi": "Permanent Mission to the United Nations Office at Nairobi",
+  "delivery-fallback": "This letter is not available in {language}.",
+  "mail-subject": "Letter to the Permanent Mission: {title}",
+  "mail-body": "Excellency,\n\nPlease find attached the letter “{title}”, addressed to your Permanent Mission.\n\nYours respectfully,\n{author}",
 } as const;
 export type LabelKey = keyof typeof LABELS;
 

@@ -36,6 +36,10 @@ export const frontMatterSchema = z.strictObject({
     .optional(),
   signatories: z.string().min(1).optional(),
   missions: z.string().min(1).optional(),
+  /** Delivery by email: the sender (`Name <address>`), where replies go, the missions' duty station. */
+  from: z.string().min(1).optional(),
+  "reply-to": z.string().min(1).optional(),
+  "duty-station": z.enum(["New York", "Geneva", "Vienna", "Nairobi"], { error: "`duty-station` must be one of New York, Geneva, Vienna, Nairobi" }).optional(),
 });
 export type FrontMatter = z.infer<typeof frontMatterSchema>;
 
