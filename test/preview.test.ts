@@ -97,7 +97,10 @@ describe("letterpress preview", () => {
       });
       const appended = performance.now();
       await appendFile(yamlFile, "  - name: Ngozi Previewtest\n    family: Previewtest\n    country: Nigeria\n");
-      await frame.waitForFunction(() => document.body.textContent?.includes("Ngozi Previewtest"), { timeout: 60_000 });
+      // Polled from the preview page: the edition's frame runs no script, so it has no timers of its own.
+      await page
+        .waitForFunction((name) => (document.querySelector("#html") as HTMLIFrameElement).contentDocument?.body?.textContent?.includes(name), { timeout: 60_000 }, "Ngozi Previewtest")
+        .catch((error) => Promise.reject(new Error(`${error.message}\npreview's stderr:\n${stderr}`)));
       // Reported, not asserted (timings belong to the benchmark).
       console.log(`preview: the new name was in the page ${Math.round(performance.now() - appended)} ms after the write`);
       expect(await page.evaluate(() => (window as unknown as { stay?: number }).stay)).toBe(1);

@@ -8,6 +8,7 @@ import path from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { build, check, projectRoot } from "../api.ts";
 import { watch } from "../build/watch.ts";
+import { leaveSignalsToCaller } from "../browser/signals.ts";
 import { deliver } from "../deliver/deliver.ts";
 import { ConfigError } from "../errors.ts";
 import { parseFormats } from "../writers/index.ts";
@@ -137,6 +138,7 @@ export function buildOptionsOf(values: OptionValues, input: string, formats?: st
 
 /** Stop on Ctrl-C or SIGTERM: returns the signal and a function that removes the handlers. */
 export function stopOnSignals(): { signal: AbortSignal; release: () => void } {
+  leaveSignalsToCaller();
   const controller = new AbortController();
   const stop = () => controller.abort();
   process.once("SIGINT", stop);
