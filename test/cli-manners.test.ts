@@ -87,7 +87,8 @@ describe("CLI manners", () => {
     expect(terminal.code).toBe(0);
     expect(terminal.screen).toMatch(/\r\x1b\[KBuilding… 1\/6 {2}\w+\/open-letter\.html/);
     expect(terminal.screen).toMatch(/\r\x1b\[KBuilding… 6\/6 /);
-    expect(terminal.screen).toMatch(/\r\x1b\[KBuilt 9 files/); // the line is cleared before the summary
+    // The progress line is cleared before the report and the summary.
+    expect(terminal.screen).toMatch(/Building… 6\/6 [^\r]*\r\x1b\[K(?!Building)[^]*\nBuilt 9 files/);
 
     const quiet = await onTerminal([...args, "--quiet"], dir);
     expect(quiet.code).toBe(0);
