@@ -101,6 +101,17 @@ describe("CLI manners", () => {
     expect(notTerminal.stderr + notTerminal.stdout).not.toContain("\x1b");
   });
 
+  it("a delivery shows its progress on a terminal", async () => {
+    const dir = await letterProject();
+    const terminal = await onTerminal(["deliver", "--only", "FR,MX"], dir);
+    expect(terminal.code).toBe(0);
+    expect(terminal.screen).toMatch(/\r\x1b\[KDelivering… 1\/2 /);
+    expect(terminal.screen).toMatch(/\r\x1b\[KDelivering… 2\/2 [^\r]*\r\x1b\[K(?!Delivering)[^]*Delivered 2 addressed PDFs/);
+    const piped_ = await piped(["deliver", "--only", "FR,MX", "--out", "again"], { cwd: dir });
+    expect(piped_.code).toBe(0);
+    expect(piped_.stderr + piped_.stdout).not.toContain("Delivering…");
+  });
+
   it("colours diagnostics on a terminal, and never with NO_COLOR", async () => {
     const dir = await letterProject();
     const coloured = await onTerminal(["check"], dir);

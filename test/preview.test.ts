@@ -14,7 +14,8 @@ import type { Frame, Page } from "puppeteer-core";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { launchChromium, stopChromium } from "../pipeline/browser/chromium.ts";
-import { safeSegments } from "../pipeline/preview/server.ts";
+import { ConfigError } from "../pipeline/errors.ts";
+import { preview, safeSegments } from "../pipeline/preview/server.ts";
 import { letterProject, ROOT, tempDir } from "./helpers.ts";
 
 const run = promisify(execFile);
@@ -60,6 +61,14 @@ describe("safeSegments", () => {
 });
 
 describe("letterpress preview", () => {
+  it("refuses an output folder outside the project", async () => {
+    const dir = await letterProject();
+    const controller = new AbortController();
+    const started = preview({ input: path.join(dir, "source/open-letter.md"), root: dir, outDir: await tempDir(), formats: ["html"], signal: controller.signal });
+    await expect(started).rejects.toBeInstanceOf(ConfigError);
+  });
+
+
   it("updates the open page in place on every build, shows failures with their line, and refuses paths outside the output", async () => {
     const dir = await letterProject();
     await writeFile(path.join(dir, "package.json"), '{ "name": "outside-marker" }\n');
@@ -140,6 +149,20 @@ describe("letterpress preview", () => {
       const pages = Number(/^Pages:\s+(\d+)/m.exec(info)![1]);
       expect(await page.$eval("#pdf", (e) => (e as HTMLElement).dataset.pages)).toBe(String(pages));
       expect(await page.$$eval("#pages canvas", (cs) => cs.map((c) => (c as HTMLCanvasElement).width > 0))).toEqual(Array(pages).fill(true));
+
+      // The PDF view keeps its place too when the pages are drawn again.
+      await page.$eval("#pdf", (e) => (e.scrollTop = 1200));
+      await appendFile(yamlFile, "  - name: Amara Pagetest\n    family: Pagetest\n");
+      await page.waitForFunction(() => document.body.dataset.shown === "pdf en 4", { timeout: 60_000 });
+      expect(await page.$eval("#pdf", (e) => e.scrollTop)).toBe(1200);
+
+      // Every language's edition: the French HTML, in French.
+      await page.click('#views button[data-view="html"]');
+      await page.click('#languages button[data-lang="fr"]');
+      await page.waitForFunction(() => document.body.dataset.shown === "html fr 4", { timeout: 60_000 });
+      const french = (await (await page.$("#html"))!.contentFrame())!;
+      expect(await french.$eval("html", (e) => e.lang)).toBe("fr");
+      expect(await french.$eval("body", (b) => b.textContent)).toContain("Amara Pagetest");
 
       // Nothing outside the output folder, whatever the spelling.
       await mkdir(path.join(dir, "dist/links"), { recursive: true });
