@@ -57,6 +57,11 @@ describe("CLI manners", () => {
         expect(() => parseCommandArgs(command, words), example).not.toThrow();
       }
     }
+    // A group lists its commands.
+    const group = await cli(["help", "translations"]);
+    expect(group.code).toBe(0);
+    expect(group.stdout.match(/^ {2}translations \w+/gm)).toEqual(["  translations update", "  translations status", "  translations export", "  translations import"]);
+    expect(await cli(["translations", "--help"])).toEqual(group);
     // Only its own options: `build` has no --missions, `deliver` has no --format.
     expect((await cli(["build", "--help"])).stdout).not.toContain("--missions");
     expect((await cli(["help", "deliver"])).stdout).not.toContain("--format");
@@ -73,6 +78,7 @@ describe("CLI manners", () => {
       [["help", "previwe"], "letterpress: unknown command `previwe`; did you mean `preview`?\n"],
       [["--verison"], "letterpress: unknown option `--verison`; did you mean `--version`?; options come after the command\n"],
       [["build", "--out"], "letterpress: option `--out` of `build` needs a value\n"],
+      [["signatories"], "letterpress: `signatories` needs a subcommand: `import`, `add`\n"],
     ];
     for (const [argv, line] of cases) {
       const result = await piped(argv);

@@ -71,6 +71,14 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       io.stdout(usage());
       return 0;
     }
+    const group = (name: string | undefined) => COMMANDS.filter((c) => c.name.startsWith(`${name} `));
+    // `help translations`, `translations --help`: the group's commands.
+    const groupName = first === "help" ? argv[1] : first;
+    const after = first === "help" ? argv.slice(2) : argv.slice(1);
+    if (group(groupName).length && (first === "help" ? after.length === 0 : after.length > 0 && after.every((a) => a === "--help" || a === "-h"))) {
+      io.stdout(usage(group(groupName)));
+      return 0;
+    }
     if (first === "help") {
       if (argv.length === 1) io.stdout(usage());
       else {
