@@ -45,7 +45,13 @@ const buildCommand: Command = {
   args: "[doc.md]",
   summary: "Check, then build every edition (each language and format) into dist/",
   details: "A failed build writes nothing: the output folder is left as it was.",
-  options: { out: OUT, lang: LANG, format: FORMAT, strict: STRICT },
+  options: {
+    out: OUT,
+    lang: LANG,
+    format: FORMAT,
+    strict: STRICT,
+    verbose: { type: "boolean", default: false, description: "A line for each output as it is written: path, size, milliseconds" },
+  },
   examples: ["letterpress build", "letterpress build source/open-letter.md --lang en,fr --format html,pdf --out public"],
   async run({ values, args, io }) {
     const document = documentArg({ values, args, io }, "build");
@@ -57,7 +63,9 @@ const buildCommand: Command = {
       ...(list(str(values, "lang")) ? { languages: list(str(values, "lang"))! } : {}),
       formats: parseFormats(list(str(values, "format"))),
       strict: flag(values, "strict"),
-      onProgress: (e) => bar.update(`Building… ${e.done}/${e.total}  ${e.path}`),
+      onProgress: flag(values, "verbose")
+        ? (e) => io.stderr(`  ${e.path.padEnd(32)} ${formatSize(e.bytes).padStart(10)} ${Math.round(e.ms).toString().padStart(6)} ms\n`)
+        : (e) => bar.update(`Building… ${e.done}/${e.total}  ${e.path}`),
     }).finally(() => bar.done());
     reportMessages(result.messages, io);
     if (!result.ok) {
