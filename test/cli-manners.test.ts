@@ -105,6 +105,10 @@ describe("CLI manners", () => {
     expect(notTerminal.code).toBe(0);
     expect(notTerminal.stderr).not.toContain("Building…");
     expect(notTerminal.stderr + notTerminal.stdout).not.toContain("\x1b");
+
+    // --verbose lists each output instead, terminal or not.
+    const verbose = await piped([...args, "--verbose", "--out", "listed"], { cwd: dir });
+    expect(verbose.stderr.match(/^ {2}\w+\/open-letter\.html +[\d.]+ \S*B +\d+ ms$/gm)).toHaveLength(6);
   });
 
   it("a delivery shows its progress on a terminal", async () => {
