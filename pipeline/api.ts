@@ -118,7 +118,10 @@ export async function check(options: CheckOptions): Promise<VFileMessage[]> {
   const { doc, files } = await loadDocument(document);
   if (doc) {
     const root = path.resolve(options.root ?? projectRoot(path.dirname(doc.path)));
-    const langs = options.languages?.length ? [...options.languages] : await translationLanguages(root, doc.slug);
+    const translations = await translationLanguages(root, doc.slug);
+    const langs = options.languages?.length ? options.languages.filter((l) => l !== doc.meta.lang) : translations;
+    const unknown = langs.find((l) => !translations.includes(l));
+    if (unknown !== undefined) throw new ConfigError(`No edition in \`${unknown}\`: available languages are ${[doc.meta.lang, ...translations].join(", ")}`);
     for (const edition of await loadEditions(doc, root, langs, { strict: options.strict === true })) files.push(edition.file);
   }
   return messagesOf(files);

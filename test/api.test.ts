@@ -43,6 +43,8 @@ describe("API in process", () => {
     await expect(build({ document: path.join(dir, "missing.md") })).rejects.toThrow(ConfigError);
     await expect(build({ document: LETTER, languages: ["xx"], out: path.join(dir, "never") })).rejects.toThrow(/No edition in `xx`/);
     await expect(check({ document: "" })).rejects.toBeInstanceOf(ConfigError);
+    await expect(check({ document: LETTER, languages: ["xx"] })).rejects.toThrow(/No edition in `xx`/);
+    expect((await check({ document: LETTER, languages: ["en", "fr"] })).map(plain)).toEqual([expect.objectContaining({ ruleId: "un-symbol" })]);
   });
 
   it("the remark plugin reports the same messages as check", async () => {
