@@ -149,6 +149,8 @@ console.log(JSON.stringify({ check: messages.map(plain), ok: result.ok, files: r
     expect(report.messages).toEqual(report.check);
     expect(report.remark).toEqual(report.check);
     expect(report.config).toEqual({ name: "ConfigError", isConfigError: true });
+    // The command line came with it.
+    expect((await run("npx", ["--no-install", "letterpress", "--version"], { cwd: dir })).stdout).toMatch(/^letterpress \d+\.\d+\.\d+\n$/);
     // The PDF, read back by poppler: the letter in French.
     const text = (await run("pdftotext", [path.join(dir, "out/fr/open-letter.pdf"), "-"])).stdout;
     expect(text).toContain("Excellences");
