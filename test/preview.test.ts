@@ -15,8 +15,8 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { launchChromium, stopChromium } from "../pipeline/browser/chromium.ts";
 import { ConfigError } from "../pipeline/errors.ts";
-import { preview, safeSegments } from "../pipeline/preview/server.ts";
-import { letterProject, ROOT, tempDir } from "./helpers.ts";
+import { preview, safeSegments, type PreviewState } from "../pipeline/preview/server.ts";
+import { FRONT, letterProject, project, ROOT, tempDir } from "./helpers.ts";
 
 const run = promisify(execFile);
 
@@ -61,6 +61,33 @@ describe("safeSegments", () => {
 });
 
 describe("letterpress preview", () => {
+  it("a first build that fails: the state has the located error, its source line and no editions", async () => {
+    const dir = await project({ "package.json": "{}", "doc.md": `${FRONT}Text[^x].\n` });
+    const controller = new AbortController();
+    let url = "";
+    const states: PreviewState[] = [];
+    const running = preview({
+      input: path.join(dir, "doc.md"),
+      root: dir,
+      outDir: path.join(dir, "dist"),
+      formats: ["html"],
+      signal: controller.signal,
+      onListening: (u) => (url = u),
+      onBuild: (_event, state) => states.push(structuredClone(state)),
+    });
+    try {
+      while (states.length === 0) await new Promise((r) => setTimeout(r, 50));
+      const state = JSON.parse((await get(Number(new URL(url).port), "/_preview/state")).body) as PreviewState;
+      expect(state).toEqual(states[0]);
+      expect(state.ok).toBe(false);
+      expect(state.editions).toEqual([]);
+      expect(state.messages).toEqual([expect.objectContaining({ file: "doc.md", line: 7, column: 5, severity: "error", excerpt: "Text[^x]." })]);
+    } finally {
+      controller.abort();
+      await running;
+    }
+  });
+
   it("refuses an output folder outside the project", async () => {
     const dir = await letterProject();
     const controller = new AbortController();

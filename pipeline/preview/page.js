@@ -84,9 +84,10 @@ function renderTabs() {
       return a;
     }),
   );
-  $("#empty").hidden = editions.length > 0;
-  const pdfMissing = view === "pdf" && edition && !edition.files.pdf;
-  if (pdfMissing) $("#empty").hidden = false, ($("#empty").textContent = "No PDF edition in this preview (--format).");
+  const empty = $("#empty");
+  if (!edition) empty.textContent = state.ok === false ? "No edition yet: the build failed (see the diagnostics below)." : "The first build is running…";
+  else if (view === "pdf" && !edition.files.pdf) empty.textContent = "This preview builds no PDF (see --format).";
+  empty.hidden = Boolean(edition) && (view !== "pdf" || Boolean(edition.files.pdf));
 }
 
 function select(nextLang, nextView) {
