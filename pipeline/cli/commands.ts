@@ -14,7 +14,7 @@ import { ConfigError } from "../errors.ts";
 import { parseFormats } from "../writers/index.ts";
 import { formatSize } from "../writers/html/index-page.ts";
 import type { Command, CommandContext, OptionSpec, OptionValues } from "./command.ts";
-import { progress, reportFiles, reportMessages, type Io } from "./io.ts";
+import { progress, reportFiles, reportMessages } from "./io.ts";
 import { signatoriesCommand } from "./signatories.ts";
 import { translationsCommand } from "./translations.ts";
 import { previewCommand } from "./preview.ts";
@@ -293,4 +293,3 @@ export const COMMANDS: Command[] = [
   }),
 ];
 
-export type { Io };

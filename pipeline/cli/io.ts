@@ -72,10 +72,3 @@ export function progress(io: Io, quiet: boolean): Progress {
     },
   };
 }
-
-/** Bold red/yellow words when colour is on. */
-export function paint(io: Io, style: "error" | "warning" | "bold", text: string): string {
-  if (!io.color) return text;
-  const code = style === "error" ? 31 : style === "warning" ? 33 : 1;
-  return `\x1b[${code}m${text}\x1b[${style === "bold" ? 22 : 39}m`;
-}
