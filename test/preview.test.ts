@@ -7,7 +7,8 @@
  */
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { appendFile, copyFile, mkdir, readFile, symlink, writeFile } from "node:fs/promises";
-import { request } from "node:http";
+import { createServer, request } from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { promisify } from "node:util";
 import type { Frame, Page } from "puppeteer-core";
@@ -85,6 +86,20 @@ describe("letterpress preview", () => {
     } finally {
       controller.abort();
       await running;
+    }
+  });
+
+  it("a port in use is one configuration error", async () => {
+    const dir = await letterProject();
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const started = preview({ input: path.join(dir, "source/open-letter.md"), root: dir, outDir: path.join(dir, "dist"), formats: ["html"], port, signal: new AbortController().signal });
+      await expect(started).rejects.toBeInstanceOf(ConfigError);
+      await expect(started).rejects.toThrow(`Cannot listen on 127.0.0.1:${port} (EADDRINUSE)`);
+    } finally {
+      taken.close();
     }
   });
 
