@@ -340,7 +340,7 @@ async function benchCold(): Promise<void> {
   const buildCase = (id: string, label: string, formats?: string) =>
     repeat({ id, group: "cold", label, tool: "letterpress" }, async (i) => {
       const out = path.join(base, `${id}-${i}`);
-      const sample = await cli(["build", "--out", out, ...(formats ? ["--format", formats] : [])]);
+      const sample = await cli(["build", "--out", out, "--verbose", ...(formats ? ["--format", formats] : [])]);
       expectOk(sample, "letterpress build");
       let outputs = 0;
       for (const ext of [".html", ".pdf", ".docx", ".epub"]) outputs += await countFiles(out, ext);

@@ -8,6 +8,7 @@ import path from "node:path";
 import puppeteer, { type Browser, type CDPSession, type Page } from "puppeteer-core";
 import { base64Of } from "../base64.ts";
 import { ConfigError } from "../errors.ts";
+import { signalsLeftToCaller } from "./signals.ts";
 
 /** Where Chromium is: $CHROMIUM_PATH, $PUPPETEER_EXECUTABLE_PATH, or Debian's /usr/bin/chromium. */
 export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -38,6 +39,10 @@ export async function launchChromium(env: NodeJS.ProcessEnv = process.env): Prom
     const browser = await puppeteer.launch({
       executablePath,
       headless: true,
+      // Unless the command stops the browser itself on Ctrl-C (signals.ts).
+      handleSIGINT: !signalsLeftToCaller(),
+      handleSIGTERM: !signalsLeftToCaller(),
+      handleSIGHUP: !signalsLeftToCaller(),
       // No first tab (each user opens its own): it would hold a renderer of its own, ~40 MiB, or
       // share one with a print page and take turns with it on that renderer's one main thread;
       // and the browser is ready 0.2 s sooner (no window, no omnibox pages behind it).

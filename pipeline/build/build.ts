@@ -41,6 +41,9 @@ export interface ProgressEvent {
   path: string;
   bytes: number;
   ms: number;
+  /** Outputs written so far (this one included) and in all, for progress. */
+  done: number;
+  total: number;
 }
 
 export interface BuiltFile {
@@ -160,7 +163,7 @@ export class Builder {
         const relative = path.posix.join(pub.lang, output.path);
         const bytes = await staging.write(relative, output.data);
         outputs.push({ path: relative, bytes: bytes.byteLength, lang: pub.lang, format, sha256: await sha256(bytes) });
-        options.onProgress?.({ lang: pub.lang, format, path: relative, bytes: bytes.byteLength, ms: performance.now() - t0 });
+        options.onProgress?.({ lang: pub.lang, format, path: relative, bytes: bytes.byteLength, ms: performance.now() - t0, done: outputs.length, total: tasks.length });
       };
       await Promise.all([runLimited(offloaded, cores, run), runLimited(inProcess, 1, run)]);
       if (hasErrors(files)) {

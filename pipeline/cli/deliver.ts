@@ -10,15 +10,13 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { createInterface } from "node:readline/promises";
-import type { VFile } from "vfile";
-import { reporter } from "vfile-reporter";
 import { deliver, type DeliveredCopy } from "../deliver/deliver.ts";
 import { ledgerPath, readLedger } from "../deliver/ledger.ts";
 import { stateName } from "../deliver/missions.ts";
 import { planSend, sendPlanned, smtpServer, type PlannedCopy } from "../deliver/send.ts";
 import { ConfigError } from "../errors.ts";
 import { formatSize } from "../writers/html/index-page.ts";
-import type { Io } from "./main.ts";
+import { progress, reportFiles, type Io } from "./io.ts";
 
 export interface DeliverCliOptions {
   out: string;
@@ -67,6 +65,7 @@ export async function deliverCommand(input: string, root: string, options: Deliv
   const server = options.send ? await smtpServer(process.env, options.rate) : undefined;
   if (options.rate && !options.send) throw new ConfigError("`--rate` applies to `--send` only");
   const mail = options.send || options["dry-run"];
+  const bar = progress(io, options.quiet);
   const result = await deliver({
     input,
     root,
@@ -76,9 +75,9 @@ export async function deliverCommand(input: string, root: string, options: Deliv
     ...(options.only?.length ? { only: options.only } : {}),
     ...(options.fallback ? { fallback: options.fallback } : {}),
     ...(mail ? { mail: { ...(options.from ? { from: options.from } : {}), ...(options["reply-to"] ? { replyTo: options["reply-to"] } : {}), eml: !!options["dry-run"] } } : {}),
-    onProgress: options.quiet ? undefined : (e) => io.stderr(`  [${String(e.done).padStart(3)}/${e.total}] ${e.path.padEnd(28)} ${formatSize(e.bytes).padStart(10)}\n`),
-  });
-  report(result.files, io);
+    onProgress: (e) => bar.update(`Delivering… ${e.done}/${e.total}  ${e.path}`),
+  }).finally(() => bar.done());
+  reportFiles(result.files, io);
   if (!result.ok) {
     io.stderr(`letterpress: delivery failed; ${out}/ was left unchanged\n`);
     return 1;
@@ -191,7 +190,3 @@ async function status(ledger: string, out: string, io: Io): Promise<number> {
   return 0;
 }
 
-function report(files: readonly VFile[], io: Io): void {
-  const withMessages = files.filter((f) => f.messages.length > 0);
-  if (withMessages.length > 0) io.stderr(`${reporter(withMessages, { quiet: true })}\n`);
-}

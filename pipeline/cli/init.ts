@@ -1,10 +1,7 @@
 /** `letterpress init [dir]`: the printing side of `pipeline/init/letter.ts`. */
 import path from "node:path";
 import { createLetter } from "../init/letter.ts";
-import type { Io } from "./main.ts";
-
-export const INIT_USAGE = `  init [dir]                      Start a new letter in dir (default: here), named after the folder:
-                                 dir/<name>.md, dir/signatories.yaml, translations/<name>.pot`;
+import type { Io } from "./io.ts";
 
 export async function initCommand(dir: string, io: Io, projectRoot: (from: string) => string): Promise<number> {
   const root = projectRoot(dir);

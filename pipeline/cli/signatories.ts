@@ -7,12 +7,11 @@
  * column, invalid document or signatories file, bad option). `add` exits 1 when the entry is
  * invalid or already listed.
  */
-import { reporter } from "vfile-reporter";
 import type { VFile } from "vfile";
 import { ConfigError } from "../errors.ts";
 import { addSignatory, importSignatories, type ImportRow, type Kind } from "../data/import.ts";
 import { displayPath } from "../parse/read.ts";
-import type { Io } from "./main.ts";
+import { reportFiles, type Io } from "./io.ts";
 
 export const SIGNATORIES_USAGE = `Usage:
   letterpress signatories import <file.csv> [doc.md] [--map "name=Column,type=Column,…"] [--report FILE] [--dry-run]
@@ -36,10 +35,7 @@ export interface SignatoriesOptions {
 
 const DEFAULT_DOCUMENT = "source/open-letter.md";
 
-function report(files: readonly VFile[], io: Io): void {
-  const withMessages = files.filter((f) => f.messages.length > 0);
-  if (withMessages.length > 0) io.stderr(`${reporter(withMessages, { quiet: true })}\n`);
-}
+const report = (files: readonly VFile[], io: Io) => reportFiles(files, io);
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
