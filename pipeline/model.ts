@@ -8,6 +8,7 @@
 import type { FootnoteDefinition, Root } from "mdast";
 import type { VFile } from "vfile";
 import type { Labels } from "./i18n/labels.ts";
+import type { Direction } from "./i18n/wording.ts";
 
 export type { Labels };
 
@@ -118,8 +119,7 @@ export interface EditionNote {
   definition: FootnoteDefinition;
 }
 
-/** Text direction of an edition. */
-export type Direction = "ltr" | "rtl";
+export type { Direction } from "./i18n/wording.ts";
 
 /** One language edition of a document: everything a writer needs, nothing it must compute. */
 export interface Publication {

@@ -8,26 +8,19 @@ import path from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { build, check, projectRoot } from "../api.ts";
 import { watch } from "../build/watch.ts";
-import { leaveSignalsToCaller } from "../browser/signals.ts";
 import { ConfigError } from "../errors.ts";
 import { parseFormats } from "../writers/index.ts";
 import { formatSize } from "../writers/html/index-page.ts";
-import type { Command, CommandContext, OptionSpec, OptionValues } from "./command.ts";
+import type { Command, CommandContext, OptionSpec } from "./command.ts";
 import { progress, reportFiles, reportMessages } from "./io.ts";
 import { deliverCommand, type DeliverCliOptions } from "./deliver.ts";
 import { initCommand } from "./init.ts";
 import { signatoriesCommand } from "./signatories.ts";
 import { translationsCommand } from "./translations.ts";
 import { previewCommand } from "./preview.ts";
+import { buildOptionsOf, flag, list, str, stopOnSignals } from "./run-options.ts";
 
 export const DEFAULT_DOCUMENT = "source/open-letter.md";
-
-const str = (values: OptionValues, name: string): string | undefined => {
-  const v = values[name];
-  return typeof v === "string" ? v : undefined;
-};
-const flag = (values: OptionValues, name: string): boolean => values[name] === true;
-export const list = (s: string | undefined) => (s ? s.split(",").map((x) => x.trim()).filter(Boolean) : undefined);
 
 /** The document argument (at most one). */
 function documentArg(ctx: CommandContext, command: string): string {
@@ -139,35 +132,6 @@ const init: Command = {
     return initCommand(dir, io, projectRoot);
   },
 };
-
-/** The options `build`, `watch` and `preview` share, for the build module. */
-export function buildOptionsOf(values: OptionValues, input: string, formats?: string[]) {
-  const langs = list(str(values, "lang"));
-  return {
-    input,
-    outDir: str(values, "out")!,
-    root: projectRoot(path.dirname(input)),
-    ...(langs ? { langs } : {}),
-    formats: parseFormats(list(str(values, "format")) ?? formats),
-    strict: flag(values, "strict"),
-  };
-}
-
-/** Stop on Ctrl-C or SIGTERM: returns the signal and a function that removes the handlers. */
-export function stopOnSignals(): { signal: AbortSignal; release: () => void } {
-  leaveSignalsToCaller();
-  const controller = new AbortController();
-  const stop = () => controller.abort();
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
-  return {
-    signal: controller.signal,
-    release: () => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-    },
-  };
-}
 
 const watchCommand: Command = {
   name: "watch",

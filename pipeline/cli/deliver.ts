@@ -15,7 +15,6 @@ import { ledgerPath, readLedger } from "../deliver/ledger.ts";
 import { stateName } from "../deliver/missions.ts";
 import { planSend, sendPlanned, smtpServer, type PlannedCopy } from "../deliver/send.ts";
 import { ConfigError } from "../errors.ts";
-import { formatSize } from "../writers/html/index-page.ts";
 import { progress, reportFiles, type Io } from "./io.ts";
 
 export interface DeliverCliOptions {

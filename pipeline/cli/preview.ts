@@ -3,7 +3,7 @@ import path from "node:path";
 import { ConfigError } from "../errors.ts";
 import { preview } from "../preview/server.ts";
 import type { OptionValues } from "./command.ts";
-import { buildOptionsOf, stopOnSignals } from "./commands.ts";
+import { buildOptionsOf, stopOnSignals } from "./run-options.ts";
 import type { Io } from "./io.ts";
 
 export async function previewCommand(input: string, values: OptionValues, io: Io): Promise<number> {

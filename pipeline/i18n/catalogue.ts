@@ -4,7 +4,7 @@
  * count line in its edition's language without translating them. A letter's PO file may still
  * translate any `label/<key>` entry, and its translation wins (see `Labels`).
  */
-import type { LabelKey, PluralLabelKey } from "./labels.ts";
+import type { LabelKey, PluralLabelKey } from "./wording.ts";
 
 export interface BuiltinCatalog {
   text: Partial<Record<LabelKey, string>>;

@@ -6,9 +6,8 @@
  * written on each page by the paginator, from the body's data attributes.
  */
 import { readFile } from "node:fs/promises";
-import type { Element, ElementContent, Nodes } from "hast";
+import type { Element } from "hast";
 import { toHtml } from "hast-util-to-html";
-import { toString } from "hast-util-to-string";
 import { h } from "hastscript";
 import type { Publication } from "../../model.ts";
 import { renderBody } from "../shared/hast.ts";
