@@ -1,5 +1,5 @@
 /**
- * The page template: the HTML document the paginator (in-page.js) cuts into pages. The article is
+ * The page template: the HTML document the paginator (in-page.ts) cuts into pages. The article is
  * the flow of blocks; the notes wait in a store after it (see notes.ts). The edition's direction is
  * set on the article and on every note. The fonts are the npm faces the text needs, named by URLs
  * the print page's request handler answers (see fonts.ts). The running head and the localised "Page X of Y" are
