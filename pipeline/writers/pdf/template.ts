@@ -15,6 +15,7 @@ import { renderBody } from "../shared/hast.ts";
 import { splitAtMark, visibleText } from "../shared/text.ts";
 import { editionFonts, isArabicScript } from "./fonts.ts";
 import { pdfNotes } from "./notes.ts";
+import { alignNumericColumns } from "./tables.ts";
 
 const stylesheet = readFile(new URL("./print.css", import.meta.url), "utf8");
 
@@ -38,6 +39,7 @@ export interface PrintDocument {
 
 export async function printDocument(pub: Publication): Promise<PrintDocument> {
   const { body, notes, missingImages } = renderBody(pub, pdfNotes());
+  alignNumericColumns(body);
   const article = h("article", { className: ["letter"], lang: pub.lang, dir: pub.dir }, body);
 
   const pageOf = pub.labels.get("page-of");
