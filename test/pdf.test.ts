@@ -392,7 +392,7 @@ describe("PDF browser", () => {
 describe("PDF pagination", () => {
   it("never leaves a single line of a paragraph at the foot or the head of a page", async () => {
     // Paragraphs of many different lengths, so page breaks fall at many different lines
-    // (without the handler in in-page.js, this document has one-line widows on pages 3 and 8).
+    // (without the handler in in-page.ts, this document has one-line widows on pages 3 and 8).
     const words = "The committee of experts considered the draft text with care and patience".split(" ");
     const para = (n: number) => `${Array.from({ length: n }, (_, k) => words[k % words.length]).join(" ")}.`;
     let md = `${FRONT}`;

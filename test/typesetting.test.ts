@@ -4,17 +4,21 @@
  * back intact, the tagged structure's paragraph text, and the looseness of justified lines. The
  * report is printed; the assertions hold what the text layer guarantees today.
  */
+import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
+import { promisify } from "node:util";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { cli, tempDir } from "./helpers.ts";
+import { cli, project, tempDir } from "./helpers.ts";
 import { htmlText, intactShare, typesettingReport, words, type EditionReport } from "./typesetting.ts";
 
 const LANGS = ["en", "fr", "es", "ru", "ar", "zh"] as const;
 const reports = new Map<string, EditionReport>();
+let out = "";
+const run = promisify(execFile);
 
 beforeAll(async () => {
-  const out = path.join(await tempDir("letterpress-typesetting-"), "dist");
+  out = path.join(await tempDir("letterpress-typesetting-"), "dist");
   const result = await cli(["build", "--format", "pdf,html", "--out", out, "--quiet"]);
   expect(result.code, result.stderr).toBe(0);
   for (const lang of LANGS) {
@@ -60,4 +64,38 @@ describe("the PDF text layer", () => {
       expect(r.structure.share, r.structure.broken.join(" | ")).toBeGreaterThanOrEqual(lang === "ar" ? 0.96 : 0.98);
     });
   }
+});
+
+describe("typesetting rules", () => {
+  it("zh: the title's lines are balanced (no character alone on a line)", async () => {
+    const html = await readFile(path.join(out, "zh", "open-letter.html"), "utf8");
+    const title = htmlText(/<h1[^>]*>([\s\S]*?)<\/h1>/.exec(html)![1]!).replace(/\s+/g, "");
+    const page = (await run("pdftotext", ["-raw", "-enc", "UTF-8", "-f", "1", "-l", "1", path.join(out, "zh", "open-letter.pdf"), "-"])).stdout;
+    const lines: string[] = [];
+    for (const line of page.split("\n").map((l) => l.replace(/\s+/g, ""))) {
+      if (lines.join("") === title) break;
+      lines.push(line);
+    }
+    expect(lines.join("")).toBe(title);
+    expect(lines.length).toBeGreaterThan(1);
+    const lengths = lines.map((l) => [...l].length);
+    expect(Math.min(...lengths), lines.join(" | ")).toBeGreaterThanOrEqual(0.6 * Math.max(...lengths));
+  });
+
+  it("ru: an author's soft hyphens leave whole words for poppler and pdf.js", async () => {
+    // Short paragraphs: each fits on its line, so no soft hyphen is a line break (where a reader
+    // would rightly see two pieces); every one is inside a word.
+    const word = "пре\u00adвос\u00adхо\u00adди\u00adтель\u00adство";
+    const sentence = `Его ${word} посол говорил о сотрудничестве.`;
+    const md = `---\nlang: ru\n---\n\n# Письмо\n\n${Array.from({ length: 40 }, () => sentence).join("\n\n")}\n`;
+    const dir = await project({ "doc.md": md });
+    const dist = path.join(dir, "dist");
+    const result = await cli(["build", path.join(dir, "doc.md"), "--format", "pdf", "--out", dist, "--quiet"]);
+    expect(result.code, result.stderr).toBe(0);
+    const reference = `Письмо ${Array.from({ length: 40 }, () => sentence.replaceAll("\u00ad", "")).join(" ")}`;
+    const report = await typesettingReport(path.join(dist, "ru", "doc.pdf"), reference, "ru");
+    expect(report.poppler.total).toBeGreaterThan(200);
+    expect(report.poppler.share, report.poppler.broken.join(" | ")).toBe(1);
+    expect(report.pdfjs.share, report.pdfjs.broken.join(" | ")).toBe(1);
+  });
 });

@@ -30,6 +30,8 @@ export async function renderDocx(pub: Publication, ctx: Pick<WriterContext, "fil
         ...(pub.meta.keywords.length > 0 ? { keywords: pub.meta.keywords.join(", ") } : {}),
         lastModifiedBy: pub.meta.author,
         revision: 1,
+        // Word hyphenates each paragraph in its own language (`w:lang`).
+        hyphenation: { autoHyphenation: true },
         styles: documentStyles(state.locale),
         numbering: numbering(state.orderedStarts),
         footnotes: state.notes.footnotes,

@@ -5,7 +5,7 @@
  *   notes.ts      how notes and their calls are written for print
  *   print.css     the print stylesheet
  *   paginate.ts   layout and printing in the build's shared Chromium, sandboxed
- *   in-page.js    the paginator that runs in the page: page boxes, notes at the foot, widows/orphans
+ *   in-page.ts    the paginator that runs in the page: page boxes, notes at the foot, widows/orphans
  *   postprocess/  document properties and XMP, bookmark titles (an incremental update)
  */
 import type { Browser } from "puppeteer-core";

@@ -1,6 +1,6 @@
 /**
  * Footnotes for print. Every reference is a superscript number linking to its note; the first
- * reference of a note also names it in `data-notes`, which tells the paginator (in-page.js) to
+ * reference of a note also names it in `data-notes`, which tells the paginator (in-page.ts) to
  * put the note at the foot of the page where that reference lands. The notes themselves wait in a
  * store after the article (ordinary block content: paragraphs, lists, quotations), each with its
  * number as text. Numbers always come from `pub.footnotes`, never from a counter.
@@ -11,7 +11,7 @@ import type { Footnote, Publication } from "../../model.ts";
 import type { NoteStrategy } from "../shared/hast.ts";
 import { isArabicScript } from "./fonts.ts";
 
-/** Class of a note in the store and on the page (print.css, in-page.js). */
+/** Class of a note in the store and on the page (print.css, in-page.ts). */
 const NOTE_CLASS = "fn";
 /** Class of the element that holds the notes until the paginator places them. */
 const STORE_CLASS = "note-store";

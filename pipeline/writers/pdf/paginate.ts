@@ -1,5 +1,5 @@
 /**
- * Pagination: the print document is cut into pages by our paginator (in-page.js) inside the
+ * Pagination: the print document is cut into pages by our paginator (in-page.ts) inside the
  * build's shared Chromium, with the print media type emulated, and printed with Chromium's own PDF
  * backend (tagged, with an outline). Print pages are kept for the next PDF of the build; in a
  * watch, each edition keeps its laid-out page, and the next build of that edition lays out again
@@ -11,29 +11,19 @@
  * the document's CSP forbids scripts; the paginator is evaluated through the DevTools protocol,
  * which the CSP does not govern.
  */
-import { readFile } from "node:fs/promises";
 import type { Browser, CDPSession, Page } from "puppeteer-core";
 import { type BlockedRequest, sandboxPage } from "../../browser/chromium.ts";
 import { fontFile } from "./fonts.ts";
+import { installPaginator, type PaginationReport, type PaginatorWindow, type SplitPiece } from "./in-page.ts";
 
 /**
  * The paginator and its call, evaluated as one expression: each evaluation is a round trip to the
- * page, which waits whenever this process is busy with another output.
+ * page, which waits whenever this process is busy with another output. The paginator's source is
+ * that of the compiled function (see in-page.ts).
  */
-const paginateScript = readFile(new URL("./in-page.js", import.meta.url), "utf8").then(
-  (source) => `${source}\n;Promise.all([...document.fonts].map((face) => face.load())).then(() => window.__letterpressPaginate());`,
-);
+const paginateScript = `(${installPaginator.toString()})();\n;Promise.all([...document.fonts].map((face) => face.load())).then(() => window.__letterpressPaginate());`;
 
-/** A piece of a paragraph that a page break divides. */
-export interface SplitPiece {
-  page: number;
-  lines: number;
-  /** The piece is the paragraph's beginning (an orphan if it has one line). */
-  first: boolean;
-  /** The piece is the paragraph's end (a widow if it has one line). */
-  last: boolean;
-  text: string;
-}
+export type { SplitPiece } from "./in-page.ts";
 
 export interface Layout {
   pages: number;
@@ -56,16 +46,6 @@ export interface Printed {
   blocked: BlockedRequest[];
   /** Uncaught errors in the page (the paginator). */
   errors: string[];
-}
-
-interface PaginationReport {
-  splits: SplitPiece[];
-  pages: number;
-  kept: number;
-  notes: string[];
-  unplaced: string[];
-  placement: Array<{ id: string; notePage: number; callPage: number }>;
-  problems: string[];
 }
 
 /** Another addressee for the same layout (see `paginate`'s `copies`). */
@@ -112,7 +92,7 @@ async function acquire(browser: Browser): Promise<PrintPage> {
 /**
  * Laid-out pages kept for the next build of the same edition (`watch`), with the document they
  * hold: when only later blocks change (a signatory edit), the pages before them are not laid out
- * again (see `relayout` in in-page.js).
+ * again (see `relayout` in in-page.ts).
  */
 interface KeptLayout {
   entry: PrintPage;
@@ -163,7 +143,7 @@ export async function paginate(
       report = await page
         .evaluate(
           (blocks: string[], same: number) =>
-            (window as unknown as { __letterpressRelayout(blocks: string[], same: number): PaginationReport | null }).__letterpressRelayout(blocks, same),
+            (window as unknown as PaginatorWindow).__letterpressRelayout(blocks, same),
           [...source.blocks],
           same,
         )
@@ -175,7 +155,7 @@ export async function paginate(
       await page.setContent(source.html, { waitUntil: "load", timeout: 60_000 });
       // One round trip: define the paginator, load every face (nothing is laid out before
       // pagination, print.css, and the paginator must measure with the real fonts), paginate.
-      report = (await page.evaluate(await paginateScript)) as PaginationReport;
+      report = (await page.evaluate(paginateScript)) as PaginationReport;
     }
     const print = () => printPdf(entry.session);
     const pdf = await print();

@@ -1,5 +1,5 @@
 /**
- * The page template: the HTML document the paginator (in-page.js) cuts into pages. The article is
+ * The page template: the HTML document the paginator (in-page.ts) cuts into pages. The article is
  * the flow of blocks; the notes wait in a store after it (see notes.ts). The edition's direction is
  * set on the article and on every note. The fonts are the npm faces the text needs, named by URLs
  * the print page's request handler answers (see fonts.ts). The running head and the localised "Page X of Y" are
@@ -14,6 +14,7 @@ import { renderBody } from "../shared/hast.ts";
 import { splitAtMark, visibleText } from "../shared/text.ts";
 import { editionFonts, isArabicScript } from "./fonts.ts";
 import { pdfNotes } from "./notes.ts";
+import { alignNumericColumns } from "./tables.ts";
 
 const stylesheet = readFile(new URL("./print.css", import.meta.url), "utf8");
 
@@ -37,6 +38,7 @@ export interface PrintDocument {
 
 export async function printDocument(pub: Publication): Promise<PrintDocument> {
   const { body, notes, missingImages } = renderBody(pub, pdfNotes());
+  alignNumericColumns(body);
   const article = h("article", { className: ["letter"], lang: pub.lang, dir: pub.dir }, body);
 
   const pageOf = pub.labels.get("page-of");

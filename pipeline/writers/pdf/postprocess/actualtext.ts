@@ -132,8 +132,14 @@ function number(n: number): string {
   return String(Math.round(n * 1e5) / 1e5);
 }
 
+/**
+ * A soft hyphen set in another face than its word's (a Cyrillic word's soft hyphens come from
+ * the Latin face) is a text object of its own, positioned absolutely: the whole object goes.
+ */
+const SOFT_HYPHEN_OBJECT = /(^|\n)BT\n\/Span\s*<<\s*\/ActualText\s*<feff00ad>\s*>>\s*BDC\n\/\S+ [\d.]+ Tf\n[-\d. ]+ Tm\n(?:-?[\d.]+ -?[\d.]+ Td )?<[0-9a-fA-F]{4}> Tj\nEMC\nET(?=\n|$)/gi;
+
 export function dropSoftHyphens(content: string): string {
-  return content.replace(SOFT_HYPHEN, (_, x: string, y: string, nx?: string, ny?: string) =>
+  return content.replace(SOFT_HYPHEN_OBJECT, "").replace(SOFT_HYPHEN, (_, x: string, y: string, nx?: string, ny?: string) =>
     nx === undefined ? "" : `${number(Number(x) + Number(nx))} ${number(Number(y) + Number(ny))} Td `,
   );
 }
