@@ -75,18 +75,19 @@ export interface Heading {
   id: string;
 }
 
+/** Optional fields may be present and undefined: the signatory list is validated data (zod). */
 export interface Organisation {
   name: string;
-  country?: string;
-  website?: string;
+  country?: string | undefined;
+  website?: string | undefined;
 }
 
 export interface Individual {
   name: string;
   /** Sort key (family name). */
   family: string;
-  affiliation?: string;
-  country?: string;
+  affiliation?: string | undefined;
+  country?: string | undefined;
 }
 
 export interface Signatories {

@@ -5,7 +5,7 @@
  * by mistake: no confirmation without a terminal, no credentials in clear to another machine.
  */
 import { execFile } from "node:child_process";
-import { access, readFile, writeFile } from "node:fs/promises";
+import { access, readFile } from "node:fs/promises";
 import { networkInterfaces } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";

@@ -14,8 +14,11 @@ import { unzipSync } from "fflate";
 import { po as gettextPo, type GetTextTranslation } from "gettext-parser";
 import type { Browser } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { visit } from "unist-util-visit";
 import { launchChromium } from "../pipeline/browser/chromium.ts";
-import { cli, project, tempDir } from "./helpers.ts";
+import { loadEditions } from "../pipeline/i18n/translations.ts";
+import { loadDocument } from "../pipeline/load.ts";
+import { cli, LETTER, project, ROOT, tempDir } from "./helpers.ts";
 import { parseReport, pdfUncompressed } from "./readback.ts";
 
 const run = promisify(execFile);
@@ -226,5 +229,20 @@ describe("a translation that changes a paragraph's images", () => {
       ["doc.po", "Translation of `body/p2` changes the images: adds `other.png`"],
     ]);
     await expect(readFile(path.join(out, "de", "doc.html"))).rejects.toThrow();
+  });
+});
+
+describe("a translated edition's places", () => {
+  it("are its PO file's entries, never lines of the Markdown", async () => {
+    const { doc } = await loadDocument(LETTER);
+    const [fr] = await loadEditions(doc!, ROOT, ["fr"], {});
+    const poLines = (await readFile(path.join(ROOT, "translations", "fr", "open-letter.po"), "utf8")).split("\n");
+    const places: number[] = [];
+    visit(fr!.overlay!.tree, (node) => {
+      if (node.position) places.push(node.position.start.line);
+    });
+    // Every paragraph, heading and note of the letter is placed, each at an entry of the PO file.
+    expect(places.length).toBeGreaterThan(40);
+    for (const line of places) expect(poLines[line - 1]).toMatch(/^msg(ctxt|id) /);
   });
 });

@@ -30,6 +30,6 @@ export function report(
   place: Place | undefined,
   ruleId: string,
 ): void {
-  const message = file.message(reason, { ...(place ? { place: place as Point | Position } : {}), ruleId, source: "letterpress" });
+  const message = file.message(reason, { ...(place ? { place: place as Point | Position } : {}), ruleId, source: "letterpress:check" });
   message.fatal = severity === "error";
 }

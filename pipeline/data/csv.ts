@@ -84,7 +84,7 @@ export async function readCsv(csvPath: string): Promise<ReadCsv> {
       error.code === "CSV_QUOTE_NOT_CLOSED"
         ? `Invalid CSV: the quoted field opened on line ${line} is never closed (a missing \`"\`)`
         : `Invalid CSV: ${error.message.replace(/\s*at line \d+/, "")}`;
-    file.message(reason, { place: { line, column: 1 }, ruleId: "csv-syntax", source: "letterpress" }).fatal = true;
+    file.message(reason, { place: { line, column: 1 }, ruleId: "csv-syntax", source: "letterpress:data" }).fatal = true;
     return { file, table: undefined };
   }
   const records: CsvRecord[] = parsed.map(({ record, raw: recordText, info }) => {
@@ -98,7 +98,7 @@ export async function readCsv(csvPath: string): Promise<ReadCsv> {
     file.message("The CSV file is empty: the first line must name the columns", {
       place: { line: 1, column: 1 },
       ruleId: "csv-header",
-      source: "letterpress",
+      source: "letterpress:data",
     }).fatal = true;
     return { file, table: undefined };
   }

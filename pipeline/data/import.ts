@@ -88,7 +88,7 @@ export function planColumns(header: readonly string[], mapping: Partial<Record<F
         file.message(`--map ${field}=${wanted}: no column \`${wanted}\` (columns found: ${found})`, {
           place: { line: 1, column: 1 },
           ruleId: "csv-columns",
-          source: "letterpress",
+          source: "letterpress:data",
         }).fatal = true;
         ok = false;
         continue;
@@ -111,7 +111,7 @@ export function planColumns(header: readonly string[], mapping: Partial<Record<F
   if (ok && columns.name === undefined) {
     file.message(
       `No name column: expected one named ${DEFAULT_COLUMNS.name.slice(0, 7).join(", ")} … or \`--map name=COLUMN\` (columns found: ${found})`,
-      { place: { line: 1, column: 1 }, ruleId: "csv-columns", source: "letterpress" },
+      { place: { line: 1, column: 1 }, ruleId: "csv-columns", source: "letterpress:data" },
     ).fatal = true;
     ok = false;
   }

@@ -86,7 +86,7 @@ export async function openSignatories(documentPath: string): Promise<OpenResult>
   if (!loaded.signatories) return { files: [loaded.file], target: undefined };
   const file = await readText(absolute);
   const text = String(file.value);
-  const source = parseYaml(text, file, "signatories");
+  const source = parseYaml(text, file, "letterpress:data");
   if (!source) return { files: [file], target: undefined }; // cannot happen: loadSignatories parsed it
   const raw = await readFile(absolute);
   const data = (source.doc.toJS() ?? {}) as Partial<Record<string, Array<Record<string, unknown>>>>;

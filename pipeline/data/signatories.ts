@@ -80,9 +80,9 @@ export async function loadSignatories(documentPath: string, relative: string): P
   const absolute = path.resolve(path.dirname(documentPath), relative);
   const file = await readText(absolute);
   if (file.messages.some((m) => m.fatal)) return { file, signatories: undefined };
-  const source = parseYaml(String(file.value), file, "signatories");
+  const source = parseYaml(String(file.value), file, "letterpress:data");
   if (!source) return { file, signatories: undefined };
-  const data = validateYaml(source, signatoriesSchema, file, "signatory-schema", "signatories");
+  const data = validateYaml(source, signatoriesSchema, file, "signatory-schema", "letterpress:data");
   if (!data) return { file, signatories: undefined };
   const organisations: Organisation[] = data.organisations.map((o) => ({ ...o, name: normaliseName(o.name) }));
   const individuals: Individual[] = data.individuals.map((i) => ({
@@ -109,7 +109,7 @@ function reportDuplicates(source: YamlSource, file: VFile, key: string, list: Ar
     const firstLine = "start" in firstPlace ? firstPlace.start.line : firstPlace.line;
     file.message(
       `Duplicate signatory \`${entry.name}\`: same as \`${list[first]?.name}\` at line ${firstLine} (case, accents, punctuation and a trailing acronym are ignored)`,
-      { place: placeOf(source, [key, index, "name"]), ruleId: "signatory-duplicate", source: "signatories" },
+      { place: placeOf(source, [key, index, "name"]), ruleId: "signatory-duplicate", source: "letterpress:data" },
     ).fatal = true;
   });
 }

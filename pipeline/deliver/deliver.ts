@@ -149,7 +149,7 @@ async function deliverWith(options: DeliverOptions, pdf: Writer, resources: Reso
       loaded.file.message(`Mission \`${m.code}\` has no \`email\`: its copy is made but not sent`, {
         place: { line: m.line ?? 1, column: 1 },
         ruleId: "mission-no-address",
-        source: "missions",
+        source: "letterpress:deliver",
       });
     }
   }

@@ -61,9 +61,9 @@ export interface LoadedMissions {
 export async function loadMissions(file: string): Promise<LoadedMissions> {
   const vfile = await readText(path.resolve(file));
   if (vfile.messages.some((m) => m.fatal)) return { file: vfile, missions: undefined };
-  const source = parseYaml(String(vfile.value), vfile, "missions");
+  const source = parseYaml(String(vfile.value), vfile, "letterpress:deliver");
   if (!source) return { file: vfile, missions: undefined };
-  const data = validateYaml(source, missionsSchema, vfile, "mission-schema", "missions");
+  const data = validateYaml(source, missionsSchema, vfile, "mission-schema", "letterpress:deliver");
   if (!data) return { file: vfile, missions: undefined };
   const seen = new Map<string, number>();
   /** Which mission each address belongs to: one address given to two missions is a mistake. */
@@ -71,11 +71,11 @@ export async function loadMissions(file: string): Promise<LoadedMissions> {
   const missions = data.missions.map((m, i): Mission => {
     const at = (key: PropertyKey, ...rest: PropertyKey[]) => placeOf(source, ["missions", i, key, ...rest]);
     if (stateName(m.code, "en") === m.code) {
-      vfile.message(`Unknown country code \`${m.code}\``, { place: at("code"), ruleId: "mission-schema", source: "missions" }).fatal = true;
+      vfile.message(`Unknown country code \`${m.code}\``, { place: at("code"), ruleId: "mission-schema", source: "letterpress:deliver" }).fatal = true;
     }
     const first = seen.get(m.code);
     if (first !== undefined) {
-      vfile.message(`Mission \`${m.code}\` is listed twice (first at item ${first + 1})`, { place: at("code"), ruleId: "mission-duplicate", source: "missions" }).fatal = true;
+      vfile.message(`Mission \`${m.code}\` is listed twice (first at item ${first + 1})`, { place: at("code"), ruleId: "mission-duplicate", source: "letterpress:deliver" }).fatal = true;
     } else seen.set(m.code, i);
     const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
     const mine = new Set<string>();
@@ -85,9 +85,9 @@ export async function loadMissions(file: string): Promise<LoadedMissions> {
         const place = at(key, ...(Array.isArray(m[key]) ? [k] : []));
         const owner = owners.get(normal);
         if (owner !== undefined && owner !== i) {
-          vfile.message(`\`${address}\` is also the address of \`${data.missions[owner]!.code}\`: each mission's copy must go to that mission only`, { place, ruleId: "mission-duplicate-address", source: "missions" }).fatal = true;
+          vfile.message(`\`${address}\` is also the address of \`${data.missions[owner]!.code}\`: each mission's copy must go to that mission only`, { place, ruleId: "mission-duplicate-address", source: "letterpress:deliver" }).fatal = true;
         } else if (mine.has(normal)) {
-          vfile.message(`\`${address}\` is listed twice for \`${m.code}\``, { place, ruleId: "mission-duplicate-address", source: "missions" }).fatal = true;
+          vfile.message(`\`${address}\` is listed twice for \`${m.code}\``, { place, ruleId: "mission-duplicate-address", source: "letterpress:deliver" }).fatal = true;
         }
         owners.set(normal, i);
         mine.add(normal);

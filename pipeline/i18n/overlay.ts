@@ -75,7 +75,7 @@ export function applyOverlay(
   const sourceLang = doc.meta.lang;
   const fallback = options.strict ? "error" : "warning";
   const say = (entry: PoEntry | undefined, severity: "error" | "warning", reason: string, ruleId: string) => {
-    const m = file.message(reason, { place: { line: entry?.line || 1, column: 1 }, ruleId, source: "translations" });
+    const m = file.message(reason, { place: { line: entry?.line || 1, column: 1 }, ruleId, source: "letterpress:translations" });
     m.fatal = severity === "error";
   };
 
@@ -107,7 +107,7 @@ export function applyOverlay(
       const info = file.message(`\`${segment.context}\` ${fuzzy ? "is fuzzy (the English changed)" : "is not translated"}: “${firstWords(segment.source)}”`, {
         place: { line: entry?.line || 1, column: 1 },
         ruleId: fuzzy ? "translation-fuzzy" : "translation-untranslated",
-        source: "translations",
+        source: "letterpress:translations",
       });
       info.fatal = undefined;
       if (segment.node) markFallback(cloneOf.get(segment.node), sourceLang);
@@ -184,7 +184,28 @@ export function applyOverlay(
   }
   const h1 = tree.children.find((n) => n.type === "heading" && n.depth === 1);
   if (h1) meta.title = toString(h1).trim();
+  placeInPo(tree, segments, entries);
   return { tree, meta, catalog, stats: statsOf(segments, po, lang), incomplete: passages.length };
+}
+
+/**
+ * The edition's messages belong to its PO file: a node of a translatable block (and everything in
+ * it) is placed at the block's PO entry; any other node loses its place, which was a line of the
+ * Markdown. A writer's message about the edition then points at the entry a translator edits.
+ */
+function placeInPo(tree: Root, segments: readonly Segment[], entries: ReadonlyMap<string, PoEntry>): void {
+  const entryLine = new Map<number, number>();
+  for (const segment of segments) {
+    const line = entries.get(segment.context)?.line;
+    if (segment.kind === "block" && segment.line !== undefined && line) entryLine.set(segment.line, line);
+  }
+  const walk = (node: Nodes, inherited: number | undefined) => {
+    const line = (node.position && entryLine.get(node.position.start.line)) || inherited;
+    if (line) node.position = { start: { line, column: 1 }, end: { line, column: 1 } };
+    else delete node.position;
+    if ("children" in node) for (const child of node.children) walk(child as Nodes, line);
+  };
+  walk(tree, undefined);
 }
 
 /** Whether Letterpress's own wording covers a label segment in `lang`. */

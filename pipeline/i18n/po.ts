@@ -42,7 +42,7 @@ export function readPo(text: string, file: VFile): PoFile | undefined {
   } catch (error) {
     const message = (error as Error).message.replace(/^Error parsing PO data: /, "");
     const line = Number(/at line (\d+)/.exec(message)?.[1] ?? 1);
-    file.message(`Invalid PO syntax: ${message.replace(/ at line \d+/, "")}`, { place: { line, column: 1 }, ruleId: "po-syntax", source: "translations" }).fatal = true;
+    file.message(`Invalid PO syntax: ${message.replace(/ at line \d+/, "")}`, { place: { line, column: 1 }, ruleId: "po-syntax", source: "letterpress:translations" }).fatal = true;
     return undefined;
   }
   const scanned = scanEntries(text);
@@ -135,7 +135,7 @@ function reportDuplicates(scanned: readonly ScannedEntry[], file: VFile) {
         same
           ? `Duplicate entry \`${e.context}\` (also at line ${first.line}); gettext tools reject the file and only one of the two would be used`
           : `Two entries for \`${e.context}\` (the other at line ${first.line}) with different msgids; keep the one whose msgid is the current English`,
-        { place: { line: e.line, column: 1 }, ruleId: "po-duplicate", source: "translations" },
+        { place: { line: e.line, column: 1 }, ruleId: "po-duplicate", source: "letterpress:translations" },
       ).fatal = true;
     } else seen.set(e.context, e);
   }
@@ -319,7 +319,7 @@ export function fitNewlines(msgid: string, msgstr: string): string {
 
 /** Serialise entries (in order) with headers, comments (translator, extracted, references, previous strings). */
 export function writePo(headers: Record<string, string>, entries: readonly PoEntry[], segments: ReadonlyMap<string, Segment>, sourcePath: string, headerComment?: string): string {
-  const translations: GetTextTranslations["translations"] = { "": { "": { msgid: "", msgstr: [""], ...(headerComment ? { comments: { translator: headerComment } as GetTextTranslation["comments"] } : {}) } } };
+  const translations: GetTextTranslations["translations"] = { "": { "": { msgid: "", msgstr: [""], ...(headerComment ? { comments: { translator: headerComment } as NonNullable<GetTextTranslation["comments"]> } : {}) } } };
   const obsolete: GetTextTranslations["translations"] = {};
   for (const entry of entries) {
     const segment = segments.get(entry.context);
@@ -342,7 +342,7 @@ export function writePo(headers: Record<string, string>, entries: readonly PoEnt
       msgid: entry.msgid,
       ...(entry.msgidPlural ? { msgid_plural: entry.msgidPlural } : {}),
       msgstr: entry.msgstr.map((m) => fitNewlines(entry.msgid, m)),
-      comments: comments as GetTextTranslation["comments"],
+      comments: comments as NonNullable<GetTextTranslation["comments"]>,
     };
   }
   const table = { charset: "utf-8", headers, translations, obsolete } as GetTextTranslations;

@@ -89,17 +89,17 @@ function checkHeaders(po: PoFile, lang: string, text: string, file: VFile) {
   };
   const language = po.headers.Language;
   if (language && !sameLanguage(language, lang)) {
-    file.message(`Header Language is \`${language}\` but the file is in translations/${lang}/`, { place: lineOf("Language"), ruleId: "po-header", source: "translations" }).fatal = true;
+    file.message(`Header Language is \`${language}\` but the file is in translations/${lang}/`, { place: lineOf("Language"), ruleId: "po-header", source: "letterpress:translations" }).fatal = true;
   }
   const rules = pluralRulesOf(lang);
   const actual = po.headers["Plural-Forms"];
   if (rules && !(actual && samePluralForms(actual, rules.header))) {
     const parsed = actual ? parsePluralForms(actual) : undefined;
     const why = !actual ? " (missing)" : !parsed ? ` (found \`${actual}\`, which is not a gettext plural expression)` : ` (found \`${actual}\`, which gives other forms)`;
-    file.message(`Plural-Forms header for \`${lang}\` must mean \`${rules.header}\`${why}`, { place: lineOf("Plural-Forms"), ruleId: "po-plural-forms", source: "translations" }).fatal = true;
+    file.message(`Plural-Forms header for \`${lang}\` must mean \`${rules.header}\`${why}`, { place: lineOf("Plural-Forms"), ruleId: "po-plural-forms", source: "letterpress:translations" }).fatal = true;
   }
   if (!/charset=utf-8/i.test(po.headers["Content-Type"] ?? "")) {
-    file.message("Content-Type header must declare charset=UTF-8", { place: lineOf("Content-Type"), ruleId: "po-header", source: "translations" }).fatal = true;
+    file.message("Content-Type header must declare charset=UTF-8", { place: lineOf("Content-Type"), ruleId: "po-header", source: "letterpress:translations" }).fatal = true;
   }
   if (rules) checkPluralCounts(po, lang, rules.nplurals, file);
 }
@@ -116,7 +116,7 @@ function checkPluralCounts(po: PoFile, lang: string, nplurals: number, file: VFi
     file.message(`\`${entry.context}\` has ${entry.msgstr.length} plural form(s); \`${lang}\` has ${nplurals} (${pluralRulesOf(lang)!.categories.join(", ")})`, {
       place: { line: entry.line, column: 1 },
       ruleId: "po-plural-count",
-      source: "translations",
+      source: "letterpress:translations",
     }).fatal = true;
     entry.msgstr = entry.msgstr.map(() => "");
   }
@@ -157,7 +157,7 @@ export async function loadEditions(
         t.file.message(`This file translates ${other.path}, not ${own}: two letters with the same file name share translations/<lang>/${doc.slug}.po; rename one of the two files (a letter's file name is its id)`, {
           place: { line: other.line, column: 4 },
           ruleId: "translation-other-letter",
-          source: "translations",
+          source: "letterpress:translations",
         }).fatal = true;
       }
       if (!t.po || t.file.messages.some((m) => m.fatal)) return { lang, file: t.file, overlay: undefined };
@@ -275,7 +275,7 @@ export async function importTranslation(doc: LoadedDocument, root: string, xliff
   const files = [xfile];
   if (!parsed) return { lang: undefined, path: undefined, summary, files };
   const fail = (reason: string) => {
-    xfile.message(reason, { place: { line: 1, column: 1 }, ruleId: "xliff-lang", source: "xliff" }).fatal = true;
+    xfile.message(reason, { place: { line: 1, column: 1 }, ruleId: "xliff-lang", source: "letterpress:xliff" }).fatal = true;
     return { lang: parsed.trgLang, path: undefined, summary, files };
   };
   const { srcLang, trgLang } = parsed;

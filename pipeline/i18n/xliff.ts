@@ -129,7 +129,7 @@ function coreValidator(): XsdValidator {
  */
 export function readXliff(xml: string, file: VFile): ParsedXliff | undefined {
   const fail = (reason: string, line: number, column: number, ruleId: string) => {
-    file.message(reason, { place: { line: Math.max(line, 1), column: Math.max(column, 1) }, ruleId, source: "xliff" }).fatal = true;
+    file.message(reason, { place: { line: Math.max(line, 1), column: Math.max(column, 1) }, ruleId, source: "letterpress:xliff" }).fatal = true;
   };
   // No DTDs: entities could pull in files or expand without bound, and XLIFF has no use for them.
   const doctype = /<!DOCTYPE/i.exec(xml);
@@ -192,7 +192,7 @@ function unitsOf(parent: XmlElement): XmlElement[] {
 function readUnit(unit: XmlElement, file: VFile): XliffUnit {
   let unmappable = false;
   const say = (reason: string, node: XmlElement, fatal: boolean) => {
-    file.message(reason, { place: { line: node.line, column: 1 }, ruleId: fatal ? "xliff-inline" : "xliff-inline-code", source: "xliff" }).fatal = fatal;
+    file.message(reason, { place: { line: node.line, column: 1 }, ruleId: fatal ? "xliff-inline" : "xliff-inline-code", source: "letterpress:xliff" }).fatal = fatal;
     if (fatal) unmappable = true;
   };
   const id = unit.attr("id")?.value ?? "";
@@ -312,7 +312,7 @@ export function importUnits(entries: readonly PoEntry[], units: readonly XliffUn
   const summary: ImportSummary = { translated: 0, fuzzy: 0, unchanged: 0, rejected: 0 };
   const reject = (unit: XliffUnit, reason: string) => {
     summary.rejected++;
-    file.message(reason, { place: { line: unit.line, column: 1 }, ruleId: "xliff-unit", source: "xliff" }).fatal = true;
+    file.message(reason, { place: { line: unit.line, column: 1 }, ruleId: "xliff-unit", source: "letterpress:xliff" }).fatal = true;
   };
   const englishOf = (segment: Segment, form: number | undefined) => (form !== undefined && form > 0 ? segment.sourcePlural! : segment.source);
   const normal = (s: string) => s.replace(/\s+/g, " ").trim();
@@ -344,7 +344,7 @@ export function importUnits(entries: readonly PoEntry[], units: readonly XliffUn
       if (candidates.length === 1) {
         segment = candidates[0]!;
         ownMatch.add(keyOf(segment, undefined));
-        file.message(`Unit \`${unit.id}\`'s English is now \`${segment.context}\` (the paragraphs were renumbered); imported there`, { place: { line: unit.line, column: 1 }, ruleId: "xliff-moved", source: "xliff" });
+        file.message(`Unit \`${unit.id}\`'s English is now \`${segment.context}\` (the paragraphs were renumbered); imported there`, { place: { line: unit.line, column: 1 }, ruleId: "xliff-moved", source: "letterpress:xliff" });
       } else if (!own) {
         reject(unit, `Unit \`${unit.id}\` matches no segment of the current document; not imported`);
         continue;

@@ -71,14 +71,14 @@ export function readFrontMatter(tree: Root, file: VFile): FrontMatter | undefine
   const first = tree.children[0];
   if (first?.type === "yaml") {
     const lineOffset = first.position ? first.position.start.line : 0;
-    const source = parseYaml(first.value, file, "front-matter", lineOffset);
-    if (source) frontMatter = validateYaml(source, frontMatterSchema, file, "front-matter", "letterpress");
+    const source = parseYaml(first.value, file, "letterpress:parse", lineOffset);
+    if (source) frontMatter = validateYaml(source, frontMatterSchema, file, "front-matter", "letterpress:parse");
     tree.children.shift();
   } else {
     file.message("Missing YAML front matter (at least `lang:`)", {
       place: { line: 1, column: 1 },
       ruleId: "front-matter",
-      source: "letterpress",
+      source: "letterpress:parse",
     }).fatal = true;
   }
   return frontMatter;

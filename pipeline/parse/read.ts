@@ -41,7 +41,7 @@ export async function readText(file: string): Promise<VFile> {
     vfile.message(`File is not valid UTF-8 (byte 0x${(bytes[bad] ?? 0).toString(16)} at offset ${bad}); save it as UTF-8`, {
       place: { line, column: 1 },
       ruleId: "encoding",
-      source: "letterpress",
+      source: "letterpress:parse",
     }).fatal = true;
     return vfile;
   }

@@ -261,7 +261,7 @@ export class State {
   warnOnce(key: string, reason: string, node: { position?: Nodes["position"] } | undefined, ruleId: string): void {
     if (this.warned.has(key)) return;
     this.warned.add(key);
-    this.file.message(reason, { ...(node?.position ? { place: node.position } : {}), ruleId, source: "letterpress" });
+    this.file.message(reason, { ...(node?.position ? { place: node.position } : {}), ruleId, source: "letterpress:docx" });
   }
 }
 

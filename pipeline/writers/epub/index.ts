@@ -145,7 +145,7 @@ export async function epubParts(pub: Publication, file?: VFile): Promise<EpubPar
       if (type === "warn") {
         file?.message(`EPUB: ${args.map(String).join(" ").replace(/^Warning \(content\[\d+\]\): /, "")}`, {
           ruleId: "epub-content",
-          source: "letterpress",
+          source: "letterpress:epub",
         });
       }
     },

@@ -15,7 +15,7 @@ import { collectGarbage, paginate } from "./paginate.ts";
 import { postprocess } from "./postprocess/index.ts";
 import { printDocument } from "./template.ts";
 
-const SOURCE = "letterpress";
+const SOURCE = "letterpress:pdf";
 
 /** The build's one browser, started on first use. */
 function browserOf(resources: SharedResources): Promise<Browser> {

@@ -62,7 +62,7 @@ interface PrintPage {
   blocked: BlockedRequest[];
   errors: string[];
   /** The page's renderer, known once asked (see `collectGarbage`). */
-  isolate?: string;
+  isolate?: string | undefined;
 }
 
 const idle = new WeakMap<Browser, PrintPage[]>();
