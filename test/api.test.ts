@@ -144,7 +144,7 @@ console.log(JSON.stringify({ check: messages.map(plain), ok: result.ok, files: r
     const output = await run(process.execPath, ["main.mjs"], { cwd: dir, maxBuffer: 1 << 24 });
     const report = JSON.parse(output.stdout);
     expect(report.ok).toBe(true);
-    expect(report.files.map((f: string) => path.relative(dir, f)).sort()).toEqual(["out/en/open-letter.html", "out/en/open-letter.pdf", "out/fr/open-letter.html", "out/fr/open-letter.pdf", "out/index.html", "out/manifest.json", "out/signatories-changes.md"]);
+    expect(report.files.map((f: string) => path.relative(dir, f)).sort()).toEqual(["out/en/open-letter.html", "out/en/open-letter.pdf", "out/fr/open-letter.html", "out/fr/open-letter.pdf", "out/index.html", "out/open-letter.manifest.json", "out/open-letter.signatories-changes.md"]);
     expect(report.check).toEqual([expect.objectContaining({ line: 38, column: 61, ruleId: "un-symbol" })]);
     expect(report.messages).toEqual(report.check);
     expect(report.remark).toEqual(report.check);

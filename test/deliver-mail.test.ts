@@ -5,7 +5,7 @@
  * by mistake: no confirmation without a terminal, no credentials in clear to another machine.
  */
 import { execFile } from "node:child_process";
-import { access, readFile } from "node:fs/promises";
+import { access, readFile, writeFile } from "node:fs/promises";
 import { networkInterfaces } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -37,6 +37,12 @@ beforeAll(async () => {
   doc = path.join(dir, "letter.md");
   const po = await cli(["translations", "update", doc, "--lang", "fr"]);
   expect(po.code, po.stderr).toBe(0);
+  // The French translation of the letter's text (Letterpress's own words come with it).
+  const poFile = path.join(dir, "translations", "fr", "letter.po");
+  const french: Record<string, string> = { Title: "Titre", "Excellencies, we write to you.": "Excellences, nous vous écrivons." };
+  let text = await readFile(poFile, "utf8");
+  for (const [en, fr] of Object.entries(french)) text = text.replace(`msgid "${en}"\nmsgstr ""`, `msgid "${en}"\nmsgstr "${fr}"`);
+  await writeFile(poFile, text);
 });
 
 describe("deliver --dry-run, duty station and fallback", () => {

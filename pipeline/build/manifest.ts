@@ -96,7 +96,7 @@ export function checkSameLetter(previous: Manifest | undefined, sourcePath: stri
   const before = previous?.source?.path;
   if (!before || before === sourcePath || !existsSync(path.join(root, before))) return;
   throw new ConfigError(
-    `${outDir}/ already holds the letter \`${previous.document}\` built from ${before}, and ${sourcePath} has the same file name (a letter's file name names its outputs)`,
+    `${path.relative(process.cwd(), outDir) || "."}/ already holds the letter \`${previous.document}\` built from ${before}, and ${sourcePath} has the same file name (a letter's file name names its outputs)`,
     { hint: `rename one of the two files, or build this one with another --out` },
   );
 }
