@@ -246,3 +246,57 @@ describe("a translated edition's places", () => {
     for (const line of places) expect(poLines[line - 1]).toMatch(/^msg(ctxt|id) /);
   });
 });
+
+describe("what a formal letter shows under its title, and bare UN symbols", () => {
+  const LETTER_GB = `---
+lang: en-GB
+addressee: Members of the Human Rights Council
+date: 2026-12-05
+---
+
+# A statement
+
+We refer to A/HRC/51/17, not to \`A/HRC/51/18\` in code, nor to [a page](https://example.org/A/HRC/51/19), nor to A/HRC/51/L/2.
+`;
+  let out: string;
+  beforeAll(async () => {
+    const dir = await project({ "statement.md": LETTER_GB, "package.json": "{}" });
+    out = await tempDir();
+    const built = await cli(["build", path.join(dir, "statement.md"), "--out", out]);
+    expect(built.code, built.stderr).toBe(0);
+  });
+  const RESOLVED = "https://undocs.org/A/HRC/51/17";
+
+  it("HTML: the date in British style, the addressee, and the bare symbol linked (only it)", async () => {
+    const html = await readFile(path.join(out, "en-GB", "statement.html"), "utf8");
+    expect(html).toContain('<p class="dateline"><time datetime="2026-12-05">5 December 2026</time></p>');
+    expect(html).toContain('<p class="addressee">To: Members of the Human Rights Council</p>');
+    expect([...html.matchAll(/href="(https:\/\/undocs\.org\/[^"]+)"/g)].map((m) => m[1])).toEqual([RESOLVED]);
+  });
+
+  it("PDF: date and addressee under the title, the symbol a link to the resolver", async () => {
+    const file = path.join(out, "en-GB", "statement.pdf");
+    const { stdout } = await run("pdftotext", ["-raw", file, "-"]);
+    const lines = stdout.split("\n").map((l) => l.trim()).filter(Boolean);
+    expect(lines.slice(0, 3)).toEqual(["A statement", "5 December 2026", "To: Members of the Human Rights Council"]);
+    const pdf = await pdfUncompressed(file);
+    expect([...pdf.matchAll(/\/URI \((https:\/\/undocs\.org\/[^)]+)\)/g)].map((m) => m[1])).toEqual([RESOLVED]);
+  });
+
+  it("DOCX: Date and Inside Address paragraphs, the symbol a hyperlink", async () => {
+    const files = unzipSync(new Uint8Array(await readFile(path.join(out, "en-GB", "statement.docx"))));
+    const body = new TextDecoder().decode(files["word/document.xml"]);
+    expect(body).toMatch(/<w:pStyle w:val="Date"\/>.*?5 December 2026/s);
+    expect(body).toMatch(/<w:pStyle w:val="InsideAddress"\/>.*?To: .*?Members of the Human Rights Council/s);
+    const rels = new TextDecoder().decode(files["word/_rels/document.xml.rels"]);
+    expect([...rels.matchAll(/Target="(https:\/\/undocs\.org\/[^"]+)"/g)].map((m) => m[1])).toEqual([RESOLVED]);
+  });
+
+  it("EPUB: the same lines and link", async () => {
+    const files = unzipSync(new Uint8Array(await readFile(path.join(out, "en-GB", "statement.epub"))));
+    const xhtml = new TextDecoder().decode(files["OEBPS/content.xhtml"]);
+    expect(xhtml).toContain("5 December 2026");
+    expect(xhtml).toContain("To: Members of the Human Rights Council");
+    expect([...xhtml.matchAll(/href="(https:\/\/undocs\.org\/[^"]+)"/g)].map((m) => m[1])).toEqual([RESOLVED]);
+  });
+});

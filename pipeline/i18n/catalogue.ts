@@ -41,6 +41,7 @@ export const BUILTIN_LABELS: Readonly<Record<string, BuiltinCatalog>> = {
       "delivery-fallback": "Cette lettre n’est pas disponible en {language}.",
       "mail-subject": "Lettre à la Mission permanente : {title}",
       "mail-body": "Excellence,\n\nVeuillez trouver ci-joint la lettre « {title} », adressée à votre Mission permanente.\n\nVeuillez agréer l’assurance de notre haute considération.\n{author}",
+      "addressee": "À l’attention de :",
     },
     plural: {
       "count-organisations": ["{n} organisation", "{n} organisations"],
@@ -75,6 +76,7 @@ export const BUILTIN_LABELS: Readonly<Record<string, BuiltinCatalog>> = {
       "delivery-fallback": "Esta carta no está disponible en {language}.",
       "mail-subject": "Carta a la Misión Permanente: {title}",
       "mail-body": "Excelencia:\n\nAdjuntamos la carta «{title}», dirigida a su Misión Permanente.\n\nAtentamente,\n{author}",
+      "addressee": "A la atención de:",
     },
     plural: {
       "count-organisations": ["{n} organización", "{n} organizaciones"],
@@ -109,6 +111,7 @@ export const BUILTIN_LABELS: Readonly<Record<string, BuiltinCatalog>> = {
       "delivery-fallback": "Это письмо недоступно на языке: {language}.",
       "mail-subject": "Письмо в Постоянное представительство: {title}",
       "mail-body": "Ваше Превосходительство!\n\nНаправляем письмо «{title}», адресованное Вашему Постоянному представительству.\n\nС уважением,\n{author}",
+      "addressee": "Кому:",
     },
     plural: {
       "count-organisations": ["{n} организация", "{n} организации", "{n} организаций"],
@@ -143,6 +146,7 @@ export const BUILTIN_LABELS: Readonly<Record<string, BuiltinCatalog>> = {
       "delivery-fallback": "هذه الرسالة غير متاحة باللغة {language}.",
       "mail-subject": "رسالة إلى البعثة الدائمة: {title}",
       "mail-body": "سعادة السفير،\n\nنرفق طيه الرسالة «{title}» الموجهة إلى بعثتكم الدائمة.\n\nوتفضلوا بقبول فائق الاحترام،\n{author}",
+      "addressee": "إلى:",
     },
     plural: {
       "count-organisations": ["{n} منظمة", "{n} منظمة", "{n} منظمتان", "{n} منظمات", "{n} منظمة", "{n} منظمة"],
@@ -177,6 +181,7 @@ export const BUILTIN_LABELS: Readonly<Record<string, BuiltinCatalog>> = {
       "delivery-fallback": "本信没有{language}版本。",
       "mail-subject": "致常驻代表团的信：{title}",
       "mail-body": "尊敬的阁下：\n\n谨随函附上致贵常驻代表团的信《{title}》。\n\n此致\n敬礼\n{author}",
+      "addressee": "致：",
     },
     plural: {
       "count-organisations": ["{n}个组织"],

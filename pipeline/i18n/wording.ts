@@ -27,6 +27,7 @@ export const LABELS = {
   files: "Files",
   "delivery-mission": "Permanent Mission to the United Nations, New York",
   "delivery-to": "To",
+  addressee: "To:",
   // Delivery (`letterpress deliver`): duty stations other than New York, the copy sent in another
   // language, and the email that carries a copy.
   "delivery-mission-geneva": "Permanent Mission to the United Nations Office at Geneva",

@@ -33,14 +33,29 @@ export interface FootnoteRefData {
   noteId: string;
 }
 
+/**
+ * What a formal letter shows under its title: its date and whom it is addressed to, in the
+ * edition's language. Placed once by the edition model.
+ */
+export interface MastheadNode extends Node {
+  type: "masthead";
+  /** The date in the edition's language and regional style ("5 December 2026"). */
+  date?: { text: string; iso: string };
+  /** The addressee line ("To: Delegations …"), with its language when it fell back to English. */
+  addressee?: { label: string; text: string; lang?: string };
+  data?: Data;
+}
+
 declare module "mdast" {
   interface RootContentMap {
     signatories: SignatoriesNode;
     notice: NoticeNode;
+    masthead: MastheadNode;
   }
   interface BlockContentMap {
     signatories: SignatoriesNode;
     notice: NoticeNode;
+    masthead: MastheadNode;
   }
   interface Data {
     /** Anchor id assigned once (headings). */

@@ -8,9 +8,10 @@
  * number order with their (translated) definitions, and the outline with the sections Letterpress
  * adds in their translated wording.
  */
-import type { FootnoteDefinition, Nodes, Parent, Root, RootContent } from "mdast";
+import type { FootnoteDefinition, Nodes, Parent, Root, RootContent, Text } from "mdast";
 import { toString } from "mdast-util-to-string";
-import { autonym, directionOf, type LabelCatalog, type LabelKey, Labels } from "../i18n/labels.ts";
+import { autonym, directionOf, formatDate, type LabelCatalog, type LabelKey, Labels } from "../i18n/labels.ts";
+import { CANDIDATE, checkSymbol, RESOLVER } from "../policy.ts";
 import type { LoadedDocument } from "../load.ts";
 import type { EditionNote, EditionRef, Footnote, OutlineEntry, Publication, Signatories } from "../model.ts";
 
@@ -37,18 +38,22 @@ export function createPublication(doc: LoadedDocument, options: EditionOptions):
   const labels = new Labels(lang, options.catalog);
   const { tree, definitions } = withoutDefinitions(options.tree ?? doc.tree);
   placeSignatories(tree, doc.signatories);
+  const meta = { ...doc.meta, ...options.meta, lang };
+  // Translated wording stands in for English only where the translation has it.
+  placeMasthead(tree, meta, labels, translated && options.meta?.addressee === undefined ? doc.meta.lang : undefined);
   if (translated) placeNotice(tree, labels);
+  const linked = linkSymbols(tree);
   const footnotes = doc.facts.footnotes;
   return {
     slug: doc.slug,
     lang,
     dir: directionOf(lang),
     translated,
-    meta: { ...doc.meta, ...options.meta, lang },
-    tree,
+    meta,
+    tree: linked,
     footnotes,
-    notes: notesOf(footnotes, definitions),
-    outline: outlineOf(tree, labels, doc.signatories, footnotes.length > 0),
+    notes: notesOf(footnotes, definitions).map((note) => ({ ...note, definition: linkSymbols(note.definition) })),
+    outline: outlineOf(linked, labels, doc.signatories, footnotes.length > 0),
     images: doc.images,
     anchors: doc.facts.anchors,
     ...(doc.signatories ? { signatories: doc.signatories } : {}),
@@ -101,6 +106,67 @@ function placeNotice(tree: Root, labels: Labels): void {
   const notice = { type: "notice" as const, value: labels.get(key), ...(labels.isFallback(key) ? { lang: "en" } : {}) };
   const title = tree.children.findIndex((n) => n.type === "heading" && n.depth === 1);
   tree.children.splice(title + 1, 0, notice);
+}
+
+/**
+ * The date and the addressee under the title (and the notice), in the edition's language: the
+ * date in the language's regional style, the addressee as translated (`addresseeLang` when it is
+ * the English standing in for a missing translation).
+ */
+function placeMasthead(tree: Root, meta: Publication["meta"], labels: Labels, addresseeLang: string | undefined): void {
+  if (!meta.date && !meta.addressee) return;
+  const masthead = {
+    type: "masthead" as const,
+    ...(meta.date ? { date: { text: formatDate(meta.date, meta.lang), iso: meta.date } } : {}),
+    ...(meta.addressee
+      ? { addressee: { label: labels.get("addressee"), text: meta.addressee, ...(addresseeLang ? { lang: addresseeLang } : {}) } }
+      : {}),
+  };
+  const title = tree.children.findIndex((n) => n.type === "heading" && n.depth === 1);
+  tree.children.splice(title + 1, 0, masthead);
+}
+
+/**
+ * Bare UN document symbols (`A/HRC/51/17` in running text) become links to the official
+ * resolver, as the author's own links to it are. Only symbols that follow the grammar (a
+ * malformed one is a warning of the check stage) and never inside a link, code or a URL. The
+ * edition's tree is copied where a link is added; the canonical tree stays as it is.
+ */
+function linkSymbols<T extends Parent>(parent: T): T {
+  let changed = false;
+  const children: RootContent[] = [];
+  for (const child of parent.children as RootContent[]) {
+    if (child.type === "text") {
+      const pieces = symbolPieces(child);
+      if (pieces.length > 1) changed = true;
+      children.push(...pieces);
+      continue;
+    }
+    if (child.type === "link" || !("children" in child)) {
+      children.push(child);
+      continue;
+    }
+    const copy = linkSymbols(child as Parent);
+    if (copy !== child) changed = true;
+    children.push(copy as RootContent);
+  }
+  return changed ? { ...parent, children } : parent;
+}
+
+function symbolPieces(node: Text): RootContent[] {
+  const out: RootContent[] = [];
+  let from = 0;
+  for (const match of node.value.matchAll(CANDIDATE)) {
+    const symbol = match[0];
+    const at = match.index ?? 0;
+    if (checkSymbol(symbol) !== undefined) continue;
+    if (at > from) out.push({ ...node, value: node.value.slice(from, at) });
+    out.push({ type: "link", url: `${RESOLVER}${symbol}`, children: [{ ...node, value: symbol }] });
+    from = at + symbol.length;
+  }
+  if (out.length === 0) return [node];
+  if (from < node.value.length) out.push({ ...node, value: node.value.slice(from) });
+  return out;
 }
 
 function notesOf(footnotes: readonly Footnote[], definitions: Map<string, FootnoteDefinition>): EditionNote[] {

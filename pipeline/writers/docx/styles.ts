@@ -85,6 +85,8 @@ export const STYLE = {
   hyperlink: "Hyperlink",
   footer: "Footer",
   notice: "Subtitle",
+  dateline: "Date",
+  addressee: "InsideAddress",
 } as const;
 
 export function documentStyles(locale: Locale): IStylesOptions {
@@ -193,6 +195,22 @@ export function documentStyles(locale: Locale): IStylesOptions {
         quickFormat: true,
         // Han text has no italics: Word and LibreOffice would slant it synthetically.
         run: { italics: !locale.eastAsian, color: LOOK.color.muted },
+      },
+      {
+        // Word's own names for a letter's date and inside address.
+        id: STYLE.dateline,
+        name: "Date",
+        basedOn: "Normal",
+        next: "Normal",
+        quickFormat: true,
+        paragraph: { alignment: AlignmentType.END },
+      },
+      {
+        id: STYLE.addressee,
+        name: "Inside Address",
+        basedOn: "Normal",
+        next: "Normal",
+        quickFormat: true,
       },
     ],
     characterStyles: [

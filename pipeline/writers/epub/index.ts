@@ -267,7 +267,7 @@ export const epubWriter: Writer = {
 
 /**
  * Make the rendered body fit for epub-gen-memory, which downloads every `<img src>` and drops
- * attributes outside its list: each image becomes a placeholder (`ReproducibleEPub` puts the
+ * attributes outside its list (a `<time>` becomes its text): each image becomes a placeholder (`ReproducibleEPub` puts the
  * image back and packages its bytes; `pictures` receives them in placeholder order), table cell
  * `align` becomes a style, task-list checkboxes become ☐/☑ characters.
  */
@@ -281,6 +281,8 @@ function fitForEpub(node: Element, pub: Publication, pictures: ImageResource[]):
       pictures.push(image);
       return [h("span", { className: [PLACEHOLDER_CLASS], id: `${PLACEHOLDER_CLASS}-${pictures.length - 1}`, title: alt })];
     }
+    // The library's XHTML 1.1 list has no `datetime`; the package's dc:date carries the date.
+    if (el.tagName === "time") return el.children.flatMap((child) => (child.type === "element" ? visit(child) : [child]));
     if (el.tagName === "input" && el.properties.type === "checkbox") {
       return [{ type: "text", value: el.properties.checked ? "\u2611" : "\u2610" }];
     }

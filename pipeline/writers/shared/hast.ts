@@ -12,7 +12,7 @@ import type { Handler, State } from "mdast-util-to-hast";
 import remarkRehype from "remark-rehype";
 import { unified } from "unified";
 import type { Footnote, Publication } from "../../model.ts";
-import type { FootnoteRefData, NoticeNode } from "../../transform/nodes.ts";
+import type { FootnoteRefData, MastheadNode, NoticeNode } from "../../transform/nodes.ts";
 
 /** How a format shows footnote references and notes. */
 export interface NoteStrategy {
@@ -57,6 +57,9 @@ export function renderBody(pub: Publication, strategy: NoteStrategy): { body: El
     notice(_state: State, node: Nodes) {
       return noticeElement(node as NoticeNode);
     },
+    masthead(_state: State, node: Nodes) {
+      return mastheadElements(node as MastheadNode);
+    },
     text(state: State, node: Nodes) {
       const value = (node as { value: string }).value;
       const fallback = node.data?.fallbackLang;
@@ -77,6 +80,17 @@ export function renderBody(pub: Publication, strategy: NoteStrategy): { body: El
   if (pub.recipient) body.unshift(recipientBlock(pub));
   const notes = strategy.notes?.(pub, pub.notes.map(({ footnote }) => ({ note: footnote, content: renderDefinition(footnote) }))) ?? [];
   return { body, notes, missingImages };
+}
+
+/** The letter's date and addressee under its title. */
+export function mastheadElements(node: MastheadNode): Element[] {
+  const { date, addressee } = node;
+  return [
+    ...(date ? [h("p", { className: ["dateline"] }, [h("time", { dateTime: date.iso }, date.text)])] : []),
+    ...(addressee
+      ? [h("p", { className: ["addressee"] }, [`${addressee.label} `, addressee.lang ? h("span", { lang: addressee.lang, dir: "auto" }, addressee.text) : addressee.text])]
+      : []),
+  ];
 }
 
 /** The translation notice; marked English (and isolated) when its label fell back. */

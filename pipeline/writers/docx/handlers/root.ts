@@ -4,7 +4,7 @@
  */
 import { Bookmark, type FileChild } from "docx";
 import type { Root } from "mdast";
-import type { NoticeNode } from "../../../transform/nodes.ts";
+import type { MastheadNode, NoticeNode } from "../../../transform/nodes.ts";
 import { bookmarkName } from "../bookmarks.ts";
 import { BODY, type BlockContext, type Handlers, type State } from "../state.ts";
 import { STYLE } from "../styles.ts";
@@ -21,4 +21,13 @@ function notice(state: State, node: NoticeNode, ctx: BlockContext): FileChild[] 
   return [state.paragraph([state.run(node.value, { lang: node.lang })], ctx, { style: STYLE.notice })];
 }
 
-export const editionHandlers = { notice } satisfies Handlers["block"];
+/** The letter's date and addressee under its title. */
+function masthead(state: State, node: MastheadNode, ctx: BlockContext): FileChild[] {
+  const { date, addressee } = node;
+  return [
+    ...(date ? [state.paragraph([state.run(date.text, {})], ctx, { style: STYLE.dateline })] : []),
+    ...(addressee ? [state.paragraph([state.run(`${addressee.label} `, {}), state.run(addressee.text, { lang: addressee.lang })], ctx, { style: STYLE.addressee })] : []),
+  ];
+}
+
+export const editionHandlers = { notice, masthead } satisfies Handlers["block"];
