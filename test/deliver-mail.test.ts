@@ -41,7 +41,7 @@ beforeAll(async () => {
   const poFile = path.join(dir, "translations", "fr", "letter.po");
   const french: Record<string, string> = { Title: "Titre", "Excellencies, we write to you.": "Excellences, nous vous écrivons." };
   let text = await readFile(poFile, "utf8");
-  for (const [en, fr] of Object.entries(french)) text = text.replace(`msgid "${en}"\nmsgstr ""`, `msgid "${en}"\nmsgstr "${fr}"`);
+  for (const [en, fr] of Object.entries(french)) text = text.replaceAll(`msgid "${en}"\nmsgstr ""`, `msgid "${en}"\nmsgstr "${fr}"`);
   await writeFile(poFile, text);
 });
 
