@@ -75,9 +75,9 @@ describe("deliver --dry-run, duty station and fallback", () => {
     expect(ru.headers.get("content-language")).toBe("fr");
     expect(ru.to && !Array.isArray(ru.to) ? ru.to.value.map((a) => a.address) : []).toEqual(["russia@missions.test", "desk-ru@missions.test"]);
     expect(ru.from?.value[0]).toEqual({ address: "campaign@example.org", name: "Campaign" });
-    expect(ru.subject).toBe("Lettre à la Mission permanente : Title");
-    expect(ru.text).toMatch(/^Cette lettre n’est pas disponible en russe\.\n\nExcellence,\n\nVeuillez trouver ci-joint la lettre « Title »/);
-    expect(ru.attachments[0]!.filename).toBe("Title – Russie.pdf");
+    expect(ru.subject).toBe("Lettre à la Mission permanente : Titre");
+    expect(ru.text).toMatch(/^Cette lettre n’est pas disponible en russe\.\n\nExcellence,\n\nVeuillez trouver ci-joint la lettre « Titre »/);
+    expect(ru.attachments[0]!.filename).toBe("Titre – Russie.pdf");
     expect(Buffer.compare(ru.attachments[0]!.content, await readFile(path.join(out, "fr/letter-RU.pdf")))).toBe(0);
     const us = await simpleParser(await readFile(path.join(out, "en/letter-US.eml")));
     expect(us.cc && !Array.isArray(us.cc) ? us.cc.text : "").toBe("ngo@ngo.test");

@@ -129,8 +129,9 @@ describe("the README's new-letter walkthrough", () => {
     const fr = BUILTIN_LABELS.fr!;
     let seen = 0;
     for (const [key, template] of Object.entries(LABELS)) {
-      // The labels the English PDF shows must show in French in the French one.
-      if (!pattern(template).test(english)) continue;
+      // The labels the English PDF shows must show in French in the French one (delivery and
+      // mail wording only appear in addressed copies: "To" is not the masthead's "To:").
+      if (/^(delivery|mail)-/.test(key) || !pattern(template).test(english)) continue;
       seen++;
       const translation = key === "unofficial-translation" ? fr.text[key]! : fr.text[key as keyof typeof LABELS]!;
       expect(french, key).toMatch(pattern(translation));
