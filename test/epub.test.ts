@@ -372,4 +372,16 @@ describe("EPUB from other documents", () => {
     const result = await EpubCheck.validate(epub);
     expect(result.messages.filter((m) => m.severity !== "usage" && m.severity !== "info").map((m) => m.message)).toEqual([]);
   });
+
+  it("keeps the number an ordered list starts at, which epub-gen-memory alone would drop", async () => {
+    const dir = await project({ "doc.md": `${FRONT}5. five\n6. six\n\nText.\n\n1. one\n` });
+    const { doc } = await loadDocument(path.join(dir, "doc.md"));
+    const pub = createPublication(doc!, { lang: "en", languages: ["en"], epoch: EPOCH });
+    const epub = await renderEpub(pub, new VFile());
+    const xhtml = entries(epub)["OEBPS/content.xhtml"]!;
+    expect([...xhtml.matchAll(/<ol[^>]*>/g)].map((m) => m[0])).toEqual(['<ol start="5">', "<ol>"]);
+    expect(xhtml).not.toContain("letterpress-start");
+    const result = await EpubCheck.validate(epub);
+    expect(result.messages.filter((m) => m.severity !== "usage" && m.severity !== "info").map((m) => m.message)).toEqual([]);
+  });
 });

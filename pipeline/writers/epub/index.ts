@@ -16,7 +16,6 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { EPub, type Chapter, type Options } from "epub-gen-memory";
 import { strToU8 } from "fflate";
-import { allowedAttributes } from "epub-gen-memory/dist/lib/util/constants.js";
 import type { Element, ElementContent } from "hast";
 import { toHtml } from "hast-util-to-html";
 import { h } from "hastscript";
@@ -27,16 +26,6 @@ import { allFaces, FAMILIES, FONT_STACK, facesCovering, facesFor, fontBytes, fon
 import { appendToLastParagraph, backLinks, renderBody, type NoteStrategy } from "../shared/hast.ts";
 import { COMPRESSED, zipEntries, type ZipEntry } from "../shared/zip.ts";
 import { chapterXHTML, contentOPF, tocXHTML, type EpubTemplateData, type NavEntry } from "./templates.ts";
-
-/**
- * epub-gen-memory drops every attribute outside a list written for XHTML 1.1, which loses the
- * numbering of an ordered list that does not start at 1. These are valid EPUB 3 (HTML5)
- * attributes our Markdown produces; the list is the library's own exported array.
- */
-const allowed = allowedAttributes as readonly string[] as string[];
-for (const name of ["start", "reversed", "value"]) {
-  if (!allowed.includes(name)) allowed.push(name);
-}
 
 const stylesheet = readFile(new URL("./style.css", import.meta.url), "utf8");
 
@@ -98,6 +87,8 @@ export interface EpubParts {
   identifier: string;
   /** The image of each placeholder in the chapter, in order (see `ReproducibleEPub`). */
   pictures: ImageResource[];
+  /** How many attributes travel through the library as classes (see `ReproducibleEPub`). */
+  keptAttributes: number;
 }
 
 export async function epubParts(pub: Publication, file?: VFile): Promise<EpubParts> {
@@ -108,7 +99,8 @@ export async function epubParts(pub: Publication, file?: VFile): Promise<EpubPar
   const labels = pub.labels;
   const main: ElementContent[] = [...body, ...notes];
   const pictures: ImageResource[] = [];
-  const article = fitForEpub(h("main", { id: "content" }, main), pub, pictures);
+  const kept = { attributes: 0 };
+  const article = fitForEpub(h("main", { id: "content" }, main), pub, pictures, kept);
   const content = toHtml(article);
 
   // A package, a content document and a nav link all need a non-empty title.
@@ -168,24 +160,29 @@ export async function epubParts(pub: Publication, file?: VFile): Promise<EpubPar
     pictures: [...new Set(pictures)].map((image) => ({ href: `${IMAGES}/${image.name}`, mediaType: image.mediaType })),
   };
   const chapter = { id: CHAPTER_ID, title, content, filename: CHAPTER_FILE, dir: pub.dir };
-  return { options, chapter, identifier, pictures };
+  return { options, chapter, identifier, pictures, keptAttributes: kept.attributes };
 }
 
 /**
  * epub-gen-memory's book, with what the library cannot do done in this one place: a reproducible
- * identifier and zip, and images. The library downloads every `<img src>` itself and names the
- * files at random; the writer has the bytes already and reads nothing from disk, so each image
- * reaches the library as a placeholder element it keeps as it is, and is put back here, after the
- * library has written the chapter, with its file under `images/` (listed in the package document
- * by our own template). test/epub.test.ts fails if the library stops keeping the placeholder.
+ * identifier and zip, images, and the HTML5 list attributes. The library downloads every
+ * `<img src>` itself and names the files at random; the writer has the bytes already and reads
+ * nothing from disk, so each image reaches the library as a placeholder element it keeps as it
+ * is, and is put back here, after the library has written the chapter, with its file under
+ * `images/` (listed in the package document by our own template). The library also drops every
+ * attribute outside its XHTML 1.1 list, among them `start` (an ordered list that does not start
+ * at 1); such attributes travel as class names and are put back here. Either step throws if the
+ * library stops keeping what it is given (test/epub.test.ts builds both).
  */
 class ReproducibleEPub extends EPub {
   private readonly pictures: readonly ImageResource[];
+  private readonly keptAttributes: number;
 
-  constructor(options: Options, content: readonly Chapter[], identifier: string, pictures: readonly ImageResource[] = []) {
+  constructor(options: Options, content: readonly Chapter[], identifier: string, pictures: readonly ImageResource[] = [], keptAttributes = 0) {
     super(options, content);
     this.uuid = identifier;
     this.pictures = pictures;
+    this.keptAttributes = keptAttributes;
   }
 
   /** The book as a zip (see `shared/zip.ts`), every entry dated `epoch`. */
@@ -204,7 +201,7 @@ class ReproducibleEPub extends EPub {
       const data = font
         ? await fontBytes(font)
         : chapters.has(entry.name)
-          ? strToU8(this.withPictures(decodeNonAsciiReferences(await entry.async("string"))))
+          ? strToU8(this.withAttributes(this.withPictures(decodeNonAsciiReferences(await entry.async("string")))))
           : await entry.async("uint8array");
       // The `mimetype` entry comes first and is stored (OCF); fonts are compressed already.
       const store = entry.name === "mimetype" || COMPRESSED.test(entry.name);
@@ -232,7 +229,31 @@ class ReproducibleEPub extends EPub {
     }
     return out;
   }
+
+  /** The chapter with the attributes that travelled as class names put back. */
+  private withAttributes(xhtml: string): string {
+    let found = 0;
+    const out = xhtml.replace(/ class="([^"]*)"/g, (whole, value: string) => {
+      const attributes: string[] = [];
+      const classes = value.split(" ").filter((token) => {
+        const match = KEPT_ATTRIBUTE.exec(token);
+        if (match) attributes.push(match[2] === undefined ? ` ${match[1]}="${match[1]}"` : ` ${match[1]}="${match[2]}"`);
+        return !match;
+      });
+      if (attributes.length === 0) return whole;
+      found += attributes.length;
+      return `${classes.length ? ` class="${classes.join(" ")}"` : ""}${attributes.join("")}`;
+    });
+    if (found !== this.keptAttributes) {
+      throw new Error(`epub-gen-memory changed the class names that carry attributes (${found} of ${this.keptAttributes} found): see ReproducibleEPub`);
+    }
+    return out;
+  }
 }
+
+/** HTML5 list attributes the library would drop, carried as class names (`letterpress-start-5`). */
+const KEPT_ATTRIBUTES = ["start", "reversed", "value"] as const;
+const KEPT_ATTRIBUTE = /^letterpress-(start|reversed|value)(?:-(\d+))?$/;
 
 /** Folder of the images in the package. */
 const IMAGES = "images";
@@ -250,8 +271,8 @@ export function decodeNonAsciiReferences(xml: string): string {
 }
 
 export async function renderEpub(pub: Publication, file?: VFile): Promise<Uint8Array> {
-  const { options, chapter, identifier, pictures } = await epubParts(pub, file);
-  return new ReproducibleEPub(options, [chapter], identifier, pictures).pack(pub.epoch);
+  const { options, chapter, identifier, pictures, keptAttributes } = await epubParts(pub, file);
+  return new ReproducibleEPub(options, [chapter], identifier, pictures, keptAttributes).pack(pub.epoch);
 }
 
 export const epubWriter: Writer = {
@@ -271,7 +292,7 @@ export const epubWriter: Writer = {
  * image back and packages its bytes; `pictures` receives them in placeholder order), table cell
  * `align` becomes a style, task-list checkboxes become ☐/☑ characters.
  */
-function fitForEpub(node: Element, pub: Publication, pictures: ImageResource[]): Element {
+function fitForEpub(node: Element, pub: Publication, pictures: ImageResource[], kept: { attributes: number }): Element {
   const bySource = new Map([...pub.images.values()].map((image) => [dataUrl(image), image]));
   const visit = (el: Element): ElementContent[] => {
     if (el.tagName === "img") {
@@ -287,6 +308,14 @@ function fitForEpub(node: Element, pub: Publication, pictures: ImageResource[]):
       return [{ type: "text", value: el.properties.checked ? "\u2611" : "\u2610" }];
     }
     const properties = { ...el.properties };
+    for (const name of KEPT_ATTRIBUTES) {
+      const value = properties[name];
+      if (value === undefined || value === null || value === false) continue;
+      const token = value === true ? `letterpress-${name}` : `letterpress-${name}-${String(value)}`;
+      properties.className = [...(Array.isArray(properties.className) ? properties.className : []), token];
+      delete properties[name];
+      kept.attributes++;
+    }
     if (typeof properties.align === "string") {
       properties.style = `text-align:${properties.align}`;
       delete properties.align;
