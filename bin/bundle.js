@@ -1,9 +1,9 @@
 /**
  * The command line runs from one ESM bundle of the pipeline, made by esbuild: compiling the
- * TypeScript module by module at every start (tsx) cost about 3 s of CPU per command, the bundle
- * loads in a fraction of that. It lives in node_modules/.cache/letterpress/<key>/, where the key
+ * TypeScript module by module at every start (tsx) would cost seconds of CPU per command; the
+ * bundle loads in a fraction of that. It lives in node_modules/.cache/letterpress/<key>/, where the key
  * hashes the name, size and time of every file under pipeline/ and the installed packages, so
- * any edit or `npm ci` makes a new bundle (about two seconds, once) and the old ones are removed.
+ * any edit or `npm ci` makes a new bundle (once, on the next command) and the old ones are removed.
  *
  * The packages are bundled too, in chunks that load only when a writer asks for them (splitting):
  * `letterpress check` never loads the browser driver or the DOCX and EPUB libraries. Files the pipeline reads
@@ -20,9 +20,9 @@ const CACHE = path.join(ROOT, "node_modules", ".cache", "letterpress");
 /** Bump when the options below change. */
 const FORMAT = 3;
 /**
- * Packages left to Node's loader. None: puppeteer-core as hundreds of ES modules takes Node 0.32 s
- * to load, bundled 0.17 s, and a PDF build waits for it before Chromium can be spawned (outputs
- * are byte-identical either way).
+ * Packages left to Node's loader. None: puppeteer-core as hundreds of ES modules loads much more
+ * slowly than bundled, and a PDF build waits for it before Chromium can be spawned (outputs are
+ * byte-identical either way).
  */
 const EXTERNAL = [];
 
@@ -89,8 +89,8 @@ export async function bundledCli() {
 
 /**
  * V8 keeps each module's source text while the module lives, one byte a character if all of it is
- * Latin-1 and two bytes otherwise: a single "—" in a comment doubled the main chunk (2.0 MB of
- * text, 3.9 MiB of heap), and the six chunks a build loads held 13 MiB. esbuild already escapes
+ * Latin-1 and two bytes otherwise, so a single "—" in a comment doubles the memory a chunk's text
+ * takes. esbuild already escapes
  * every non-ASCII character in code (its default charset) but leaves comments as they are, so
  * what is left is in comments, where an escape reads as well as the character.
  */

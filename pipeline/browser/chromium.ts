@@ -43,9 +43,9 @@ export async function launchChromium(env: NodeJS.ProcessEnv = process.env): Prom
       handleSIGINT: !signalsLeftToCaller(),
       handleSIGTERM: !signalsLeftToCaller(),
       handleSIGHUP: !signalsLeftToCaller(),
-      // No first tab (each user opens its own): it would hold a renderer of its own, ~40 MiB, or
-      // share one with a print page and take turns with it on that renderer's one main thread;
-      // and the browser is ready 0.2 s sooner (no window, no omnibox pages behind it).
+      // No first tab (each user opens its own): it would hold a renderer of its own, or share one
+      // with a print page and take turns with it on that renderer's one main thread; and the
+      // browser is ready sooner (no window, no omnibox pages behind it).
       waitForInitialPage: false,
       args: [
         "--no-startup-window",
@@ -60,7 +60,7 @@ export async function launchChromium(env: NodeJS.ProcessEnv = process.env): Prom
         "--disable-default-apps",
         "--font-render-hinting=none",
         // One renderer per concurrent print page is all a build uses: no spare one, none for the
-        // omnibox popups that a headless browser still preloads (~80 MiB), and the network
+        // omnibox popups that a headless browser still preloads (a renderer's worth), and the network
         // service (which only ever sees blocked or locally answered requests) runs in the
         // browser process instead of a process of its own (memory).
         `--renderer-process-limit=${Math.max(2, availableParallelism())}`,
@@ -86,7 +86,7 @@ export async function launchChromium(env: NodeJS.ProcessEnv = process.env): Prom
 
 /**
  * Stop a browser whose work is done: its process group (browser, zygotes, renderers) is killed
- * rather than asked to shut down, which takes Chromium 0.2 s of saving a profile nobody reads.
+ * rather than asked to shut down, which has Chromium spend time saving a profile nobody reads.
  * Resolves when the browser process has exited and its profile folder is gone.
  */
 export async function stopChromium(browser: Browser): Promise<void> {

@@ -107,10 +107,9 @@ export class Builder {
 
   /**
    * Give back memory held without need once a build is done and nothing waits (`watch`): the
-   * garbage of the build in the browser's renderers. Without it a watch session grew with each
-   * rebuild, from 550 to 700–745 MiB over sixteen signatory edits. (This process is left to its
-   * collector: a full collection here after each build made the next build 0.1 s slower, and
-   * 0.3 s more CPU, V8 compiling again what it had thrown away.)
+   * garbage of the build in the browser's renderers. Without it a watch session grows with each
+   * rebuild. (This process is left to its collector: a full collection here after each build
+   * makes the next build slower, V8 compiling again what it had thrown away.)
    */
   async trim(): Promise<void> {
     await this.resources.trim();

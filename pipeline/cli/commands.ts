@@ -141,12 +141,12 @@ const watchCommand: Command = {
   examples: ["letterpress watch", "letterpress watch --lang en --format html"],
   async run({ values, args, io }) {
     const input = documentArg({ values, args, io }, "watch");
-    // A watch lives for hours, and each rebuild leaves ~10 MB of output buffers and protocol
-    // messages behind. After each full collection V8 lets its heap grow to up to four times
-    // what survived before collecting again (a factor meant for throughput), and the buffers
-    // wait with it: 1.6 keeps this process ~60 MiB smaller over a session and was no slower
-    // (1.3 cost ~0.3 s of CPU a rebuild; README, Benchmarks). This process only: builds and
-    // deliveries end within seconds and keep V8's default.
+    // A watch lives for hours, and each rebuild leaves output buffers and protocol messages
+    // behind. After each full collection V8 lets its heap grow to up to four times what
+    // survived before collecting again (a factor meant for throughput), and the buffers wait
+    // with it. A growth of 60 % keeps this process smaller over a session at no cost in rebuild
+    // time; a lower one would collect so often that each rebuild costs more CPU. This process
+    // only: builds and deliveries end within seconds and keep V8's default.
     setFlagsFromString("--heap-growing-percent=60");
     const options = buildOptionsOf(values, input);
     const { signal, release } = stopOnSignals();

@@ -85,7 +85,7 @@ export function applyOverlay(
   const meta: Overlay["meta"] = {};
   const catalog: LabelCatalog = { lang, text: {}, plural: {} };
   // Translated paragraphs are parsed together: one parse of a document costs a fraction of one
-  // per segment (each parse sets up the Markdown parser again: ~1 ms).
+  // parse per segment, since each parse sets up the Markdown parser again.
   const usable = (entry: PoEntry | undefined, segment: Segment): entry is PoEntry =>
     !!entry && entry.msgid === segment.source && !entry.fuzzy && entry.msgstr.some((m) => m.trim() !== "");
   const blockSegments = segments.filter((s) => s.kind === "block" && usable(entries.get(s.context), s));

@@ -3,7 +3,7 @@
  * place formats are enumerated; an unknown format is a configuration error (see `parseFormats`).
  *
  * Writers are loaded on first use: `letterpress check` or an HTML-only build never loads docx,
- * epub-gen-memory or puppeteer (about 2 s of start-up on 2 cores).
+ * epub-gen-memory or puppeteer, whose loading is a large part of a command's start-up.
  */
 import { ConfigError } from "../errors.ts";
 import { FORMATS, type Format, type Writer } from "../model.ts";

@@ -1,9 +1,9 @@
 /**
  * Fonts of a PDF edition: the npm TrueType faces (see `../shared/fonts.ts`), with a family order
  * per script. The rules name each face by a URL of the reserved `.invalid` domain, which the print
- * page's request handler answers with the file's bytes (see paginate.ts): a Chinese edition's 2 MB
- * of fonts are then neither parsed out of the document as base64 nor decoded again for the next
- * document, as they would be as data: URLs. Arabic-script editions set Latin letters and digits in Noto
+ * page's request handler answers with the file's bytes (see paginate.ts): a Chinese edition's
+ * megabytes of fonts are then neither parsed out of the document as base64 nor decoded again for
+ * the next document, as they would be as data: URLs. Arabic-script editions set Latin letters and digits in Noto
  * Naskh Arabic's own Latin, so every glyph of a line shares one set of vertical metrics (with Noto
  * Serif digits inside Naskh lines, page numbers and years look raised to any reader of the PDF).
  */

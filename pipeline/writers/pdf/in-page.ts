@@ -523,7 +523,7 @@ export function installPaginator(): void {
   let typical = 0;
 
   /**
-   * Every measurement forces a layout (about 1 ms each on a long document), so the blocks that
+   * Every measurement forces a layout, which is costly on a long document, so the blocks that
    * likely fill the rest of the page are placed together, with their notes, and measured after
    * one layout. Those that end above the limit stay (they fit with all the batch's notes placed,
    * so with fewer); the rest are taken back, to be placed and divided one at a time.

@@ -54,7 +54,7 @@ export interface CopyAddress {
   lines: string[];
 }
 
-/** A sandboxed print page, kept for the next PDF of the build (a new tab costs 0.1–0.3 s). */
+/** A sandboxed print page, kept for the next PDF of the build (opening a new tab is slow). */
 interface PrintPage {
   page: Page;
   /** A DevTools session of the page's own: its requests, printing, garbage collection. */
@@ -69,8 +69,8 @@ const idle = new WeakMap<Browser, PrintPage[]>();
 
 /**
  * A tab for printing, opened in the background. A tab in front draws frames for a screen nobody
- * sees after every change the paginator makes: a background one does not, and its PDF costs 15 %
- * less CPU (210 against 250 ms for the letter in English).
+ * sees after every change the paginator makes: a background one does not, so its PDF costs less
+ * CPU.
  */
 async function openTab(browser: Browser): Promise<Page> {
   return browser.newPage({ background: true });
@@ -173,8 +173,8 @@ export async function paginate(
       }, copy as never);
       printedCopies.push(same ? await print() : undefined);
     }
-    // A run of copies (a delivery's 50) leaves its prints' garbage in the renderer, which
-    // Chromium is in no hurry to collect: 130–175 MiB instead of 70–77 after the run.
+    // A run of copies (a delivery's dozens) leaves its prints' garbage in the renderer, which
+    // Chromium is in no hurry to collect: collected here, a delivery's memory stays flat.
     if (copies.length) await collect(entry).catch(() => undefined);
     ok = true;
     return {
@@ -240,8 +240,8 @@ function collect(entry: PrintPage): Promise<unknown> {
 
 /**
  * Collect the garbage in every renderer that holds one of our print pages, once per renderer
- * (its pages share one heap): between builds of a watch, the renderers kept growing with each
- * rebuild (to 133 MiB each after sixteen signatory edits; 65–90 with a collection after each).
+ * (its pages share one heap): between builds of a watch; without it the renderers grow with
+ * every rebuild.
  */
 export async function collectGarbage(browser: Browser): Promise<void> {
   const entries = [...(idle.get(browser) ?? []), ...[...(kept.get(browser)?.values() ?? [])].map((k) => k.entry)];

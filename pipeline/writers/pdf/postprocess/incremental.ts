@@ -1,9 +1,9 @@
 /**
  * A PDF incremental update (ISO 32000-1 §7.5.6): Chromium's bytes are kept as they are, and the
  * changed objects, a cross-reference section for just those and a trailer pointing back at
- * Chromium's (`/Prev`) are appended. Loading and saving the whole document with pdf-lib took
- * ~1.2 s for a 160-page letter (a third of it parsing every object, the rest writing them all
- * again); this reads only the trailer and the few dictionaries it changes, in milliseconds. The
+ * Chromium's (`/Prev`) are appended. Loading and saving the whole document (as pdf-lib does)
+ * would parse every object and write them all again, which grows with the page count; this reads
+ * only the trailer and the few dictionaries it changes. The
  * one change to the original bytes is `overwrite`, a value replaced in place by one no longer, so
  * that no offset moves: Chromium's clock-time dates, which would make every build differ.
  *

@@ -1,8 +1,8 @@
 /**
  * Post-processing of Chromium's PDF, one concern per module: document properties (`metadata.ts`)
  * and bookmarks (`outline.ts`), written as an incremental update (`incremental.ts`): Chromium's
- * bytes stay as they are and the changed objects are appended, in milliseconds where loading and
- * saving the whole document took over a second. No /ID and no clock-dependent value is written
+ * bytes stay as they are and only the changed objects are appended, rather than loading and
+ * saving the whole document. No /ID and no clock-dependent value is written
  * (Chromium's own dates are overwritten with the epoch), so equal input gives equal bytes.
  *
  * The reader knows what Chromium writes. A PDF it cannot update (a future Chromium writing
