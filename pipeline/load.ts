@@ -84,7 +84,9 @@ const canonical = unified()
   })
   .use(function images() {
     return async (tree: Root, file: VFile) => {
-      file.data.images = await loadImages(tree, file, file.path);
+      // The letterhead is read like the text's images, and reported at its front-matter line.
+      const letterhead = file.data.meta?.letterhead;
+      file.data.images = await loadImages(tree, file, file.path, letterhead ? [{ url: letterhead.src, line: lineOf(String(file.value), /^letterhead:/m) }] : []);
     };
   })
   .freeze();
@@ -120,6 +122,12 @@ export async function loadDocument(documentPath: string, memo?: Memo): Promise<L
   };
 }
 
+/** The 1-based line where `pattern` first matches, else 1. */
+function lineOf(text: string, pattern: RegExp): number {
+  const match = pattern.exec(text);
+  return match ? text.slice(0, match.index).split("\n").length : 1;
+}
+
 /** The document's metadata from its front matter; the title defaults to the level-1 heading. */
 function metadataOf(frontMatter: FrontMatter | undefined, facts: Facts): Metadata | undefined {
   if (!frontMatter) return undefined;
@@ -138,5 +146,9 @@ function metadataOf(frontMatter: FrontMatter | undefined, facts: Facts): Metadat
     ...(frontMatter.from ? { from: frontMatter.from } : {}),
     ...(frontMatter["reply-to"] ? { replyTo: frontMatter["reply-to"] } : {}),
     ...(frontMatter["duty-station"] ? { dutyStation: frontMatter["duty-station"] } : {}),
+    ...(frontMatter.paper ? { paper: frontMatter.paper } : {}),
+    ...(frontMatter.letterhead
+      ? { letterhead: typeof frontMatter.letterhead === "string" ? { src: frontMatter.letterhead, alt: frontMatter.author ?? "Letterhead" } : frontMatter.letterhead }
+      : {}),
   };
 }

@@ -38,6 +38,10 @@ export interface Metadata {
   from?: string;
   replyTo?: string;
   dutyStation?: "New York" | "Geneva" | "Vienna" | "Nairobi";
+  /** Paper of the PDF and DOCX editions (default A4). */
+  paper?: "a4" | "letter";
+  /** An image shown at the head of every edition (top of the first page in print). */
+  letterhead?: { src: string; alt: string };
 }
 
 /** A local image of the document, read once at load (see `transform/images.ts`). */

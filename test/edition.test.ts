@@ -8,7 +8,6 @@ import { execFile } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
-import { deflateSync, crc32 } from "node:zlib";
 import { EpubCheck } from "@likecoin/epubcheck-ts";
 import { unzipSync } from "fflate";
 import { po as gettextPo, type GetTextTranslation } from "gettext-parser";
@@ -18,30 +17,10 @@ import { visit } from "unist-util-visit";
 import { launchChromium } from "../pipeline/browser/chromium.ts";
 import { loadEditions } from "../pipeline/i18n/translations.ts";
 import { loadDocument } from "../pipeline/load.ts";
-import { cli, LETTER, project, ROOT, tempDir } from "./helpers.ts";
+import { cli, LETTER, png, project, ROOT, tempDir } from "./helpers.ts";
 import { parseReport, pdfUncompressed } from "./readback.ts";
 
 const run = promisify(execFile);
-
-/** A real PNG (`width` × `height`, one colour), so every reader can decode it. */
-function png(width: number, height: number, rgb: [number, number, number]): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
-    const out = Buffer.alloc(body.length + 8);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(crc32(body), body.length + 4);
-    return out;
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header[8] = 8; // bit depth
-  header[9] = 2; // truecolour
-  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width }, () => rgb).flat())]);
-  const pixels = deflateSync(Buffer.concat(Array.from({ length: height }, () => row)));
-  return Buffer.concat([Buffer.from("89504e470d0a1a0a", "hex"), chunk("IHDR", header), chunk("IDAT", pixels), chunk("IEND", Buffer.alloc(0))]);
-}
 
 const LOGO = png(40, 20, [200, 30, 30]);
 const DOC = `---

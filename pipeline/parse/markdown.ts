@@ -40,6 +40,12 @@ export const frontMatterSchema = z.strictObject({
   from: z.string().min(1).optional(),
   "reply-to": z.string().min(1).optional(),
   "duty-station": z.enum(["New York", "Geneva", "Vienna", "Nairobi"], { error: "`duty-station` must be one of New York, Geneva, Vienna, Nairobi" }).optional(),
+  paper: z.enum(["a4", "letter"], { error: "`paper` must be `a4` or `letter`" }).optional(),
+  letterhead: z
+    .union([z.string().min(1), z.strictObject({ src: z.string().min(1), alt: z.string().min(1) })], {
+      error: "`letterhead` must be an image file next to the document (`logo.png`), or `{ src: logo.png, alt: … }`",
+    })
+    .optional(),
 });
 export type FrontMatter = z.infer<typeof frontMatterSchema>;
 

@@ -26,8 +26,8 @@ const TYPES: Record<string, { mediaType: string; extension: ImageResource["exten
 const MAX_BYTES = 5 * 1024 * 1024;
 
 /** Read every local image of the tree; a file that cannot be used is an error at the image. */
-export async function loadImages(tree: Root, file: VFile, documentPath: string): Promise<Map<string, ImageResource>> {
-  const images: Image[] = [];
+export async function loadImages(tree: Root, file: VFile, documentPath: string, extra: ReadonlyArray<{ url: string; line: number }> = []): Promise<Map<string, ImageResource>> {
+  const images: Array<Pick<Image, "url" | "position">> = extra.map(({ url, line }) => ({ url, position: { start: { line, column: 1 }, end: { line, column: 1 } } }));
   visit(tree, "image", (node) => {
     if (protocolOf(node.url) === undefined) images.push(node);
   });

@@ -66,6 +66,8 @@ declare module "mdast" {
     fallbackLang?: string;
     /** Stable segment key (msgctxt) of a translatable block. */
     segment?: string;
+    /** On the letterhead's image (front matter `letterhead`), placed at the head of the edition. */
+    letterhead?: boolean;
   }
 }
 

@@ -42,6 +42,7 @@ export function createPublication(doc: LoadedDocument, options: EditionOptions):
   // Translated wording stands in for English only where the translation has it.
   placeMasthead(tree, meta, labels, translated && options.meta?.addressee === undefined ? doc.meta.lang : undefined);
   if (translated) placeNotice(tree, labels);
+  if (meta.letterhead) placeLetterhead(tree, meta.letterhead);
   const linked = linkSymbols(tree);
   const footnotes = doc.facts.footnotes;
   return {
@@ -124,6 +125,15 @@ function placeMasthead(tree: Root, meta: Publication["meta"], labels: Labels, ad
   };
   const title = tree.children.findIndex((n) => n.type === "heading" && n.depth === 1);
   tree.children.splice(title + 1, 0, masthead);
+}
+
+/** The letterhead's image heads the edition: the top of the first page in print. */
+function placeLetterhead(tree: Root, letterhead: NonNullable<Publication["meta"]["letterhead"]>): void {
+  tree.children.unshift({
+    type: "paragraph",
+    data: { hProperties: { className: ["letterhead"] } },
+    children: [{ type: "image", url: letterhead.src, alt: letterhead.alt, data: { letterhead: true } }],
+  });
 }
 
 /**

@@ -14,7 +14,7 @@ import { handlers } from "./handlers/index.ts";
 import { Locale } from "./locale.ts";
 import { packDocument } from "./package.ts";
 import { BODY, State } from "./state.ts";
-import { documentStyles, LOOK, numbering } from "./styles.ts";
+import { documentStyles, LOOK, numbering, pageSize } from "./styles.ts";
 
 export async function renderDocx(pub: Publication, ctx: Pick<WriterContext, "file">): Promise<Uint8Array> {
   return packDocument(
@@ -39,7 +39,7 @@ export async function renderDocx(pub: Publication, ctx: Pick<WriterContext, "fil
           {
             properties: {
               page: {
-                size: { width: LOOK.page.width, height: LOOK.page.height },
+                size: pageSize(pub.meta.paper),
                 margin: LOOK.page.margin,
               },
             },

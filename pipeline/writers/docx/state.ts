@@ -15,7 +15,7 @@ import type { VFile } from "vfile";
 import type { Footnote, Publication } from "../../model.ts";
 import { bookmarkName, noteReferenceBookmark } from "./bookmarks.ts";
 import { Locale } from "./locale.ts";
-import { listIndent, QUOTE_INDENT, STYLE } from "./styles.ts";
+import { listIndent, QUOTE_INDENT, STYLE, textWidth } from "./styles.ts";
 
 /** Where blocks are being written. */
 export interface BlockContext {
@@ -251,6 +251,11 @@ export class State {
   // Diagnostics.
 
   /** Report a lossy conversion once per kind (vfile message on the edition's file). */
+  /** Width of the text on the edition's paper, in twips. */
+  textWidth(): number {
+    return textWidth(this.pub.meta.paper);
+  }
+
   /** A document-unique id for the next drawing (image). */
   nextDrawingId(): number {
     return ++this.drawings;

@@ -21,9 +21,8 @@ const mm = (value: number) => Math.round(value * MM);
 
 export const LOOK = {
   page: {
-    /** A4 portrait. */
-    width: 11906,
-    height: 16838,
+    /** Paper sizes, portrait, in twips. */
+    sizes: { a4: { width: 11906, height: 16838 }, letter: { width: 12240, height: 15840 } },
     margin: { top: mm(25), bottom: mm(25), left: mm(22), right: mm(22), header: mm(12.5), footer: mm(12.5), gutter: 0 },
   },
   fonts: {
@@ -70,7 +69,18 @@ export function sized(pt: number): { size: number; sizeComplexScript: number } {
 }
 
 /** Width of the text block in twips (for tables). */
-export const TEXT_WIDTH = LOOK.page.width - LOOK.page.margin.left - LOOK.page.margin.right;
+/** The page of an edition's paper (A4 unless the front matter says `paper: letter`). */
+export function pageSize(paper: "a4" | "letter" | undefined): { width: number; height: number } {
+  return LOOK.page.sizes[paper ?? "a4"];
+}
+
+/** Width of the text on the page, in twips. */
+export function textWidth(paper: "a4" | "letter" | undefined): number {
+  return pageSize(paper).width - LOOK.page.margin.left - LOOK.page.margin.right;
+}
+
+/** The tallest a letterhead image is drawn, in pixels at 96 to the inch (about 17 mm). */
+export const LETTERHEAD_HEIGHT = 64;
 
 /** Style ids used by the converters. Ids are Word's own for its built-in styles. */
 export const STYLE = {

@@ -46,7 +46,9 @@ export async function printDocument(pub: Publication): Promise<PrintDocument> {
   const fonts = await editionFonts(text, pub.lang);
   // Notes hang their numbers in a margin as wide as the widest number needs.
   const digits = String(Math.max(1, pub.footnotes.length)).length;
-  const css = `:root{--font-stack:${fonts.stack};--folio-stack:${fonts.folioStack};--fn-digits:${Math.max(2, digits)}}\n${await stylesheet}`;
+  // The paper: A4 (the stylesheet's), or US Letter when the front matter says so.
+  const paper = pub.meta.paper === "letter" ? { width: "215.9mm", height: "279.4mm", size: "letter" } : undefined;
+  const css = `:root{--font-stack:${fonts.stack};--folio-stack:${fonts.folioStack};--fn-digits:${Math.max(2, digits)}${paper ? `;--page-width:${paper.width};--page-height:${paper.height}` : ""}}\n${await stylesheet}${paper ? `\n@page{size:${paper.size}}` : ""}`;
 
   const head: Element[] = [
     h("meta", { charSet: "utf-8" }),

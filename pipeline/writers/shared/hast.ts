@@ -52,7 +52,7 @@ export function renderBody(pub: Publication, strategy: NoteStrategy): { body: El
         missingImages.push(url);
         return alt ? { type: "text", value: alt } : undefined;
       }
-      return h("img", { src: dataUrl(image), alt: alt ?? "", width: image.width, height: image.height, ...(title ? { title } : {}) });
+      return h("img", { src: dataUrl(image), alt: alt ?? "", width: image.width, height: image.height, ...(title ? { title } : {}), ...(node.data?.letterhead ? { className: ["letterhead"] } : {}) });
     },
     notice(_state: State, node: Nodes) {
       return noticeElement(node as NoticeNode);

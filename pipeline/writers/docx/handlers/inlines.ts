@@ -6,7 +6,7 @@
 import { ExternalHyperlink, ImageRun, InternalHyperlink, TextRun, type ParagraphChild } from "docx";
 import type { Delete, Emphasis, Image, ImageReference, InlineCode, Link, LinkReference, PhrasingContent, Strong, Text } from "mdast";
 import { fragmentOf, type BlockContext, type Handlers, type RunFormat, type State } from "../state.ts";
-import { TEXT_WIDTH } from "../styles.ts";
+import { LETTERHEAD_HEIGHT } from "../styles.ts";
 
 function text(state: State, node: Text, format: RunFormat): ParagraphChild[] {
   const lang = node.data?.fallbackLang ?? format.lang;
@@ -52,8 +52,9 @@ function image(state: State, node: Image, format: RunFormat): ParagraphChild[] {
     state.warnOnce(`image:${node.url}`, `Image \`${node.url}\` is not in the DOCX (${why}); its alternative text is shown`, node, "docx-image");
     return node.alt ? [state.run(node.alt, format)] : [];
   }
-  // Pixels at 96 to the inch; the text width is in twips (1440 to the inch).
-  const scale = Math.min(1, TEXT_WIDTH / 15 / image.width);
+  // Pixels at 96 to the inch; the text width is in twips (1440 to the inch). A letterhead is
+  // at most as tall as a line of large type allows it to stay modest (about 17 mm).
+  const scale = Math.min(1, state.textWidth() / 15 / image.width, node.data?.letterhead ? LETTERHEAD_HEIGHT / image.height : 1);
   return [
     new ImageRun({
       type: image.extension,

@@ -5,11 +5,11 @@
 import { AlignmentType, Table, TableCell, TableRow, WidthType, type FileChild } from "docx";
 import type { Table as MdTable } from "mdast";
 import type { BlockContext, Handlers, State } from "../state.ts";
-import { STYLE, TABLE_BORDER, TEXT_WIDTH } from "../styles.ts";
+import { STYLE, TABLE_BORDER } from "../styles.ts";
 
 function table(state: State, node: MdTable, ctx: BlockContext): FileChild[] {
   const columns = Math.max(1, ...node.children.map((row) => row.children.length));
-  const width = Math.floor(TEXT_WIDTH / columns);
+  const width = Math.floor(state.textWidth() / columns);
   const align = (i: number) => {
     const a = node.align?.[i];
     return a === "center" ? AlignmentType.CENTER : a === "right" ? AlignmentType.END : a === "left" ? AlignmentType.START : undefined;
@@ -36,7 +36,7 @@ function table(state: State, node: MdTable, ctx: BlockContext): FileChild[] {
   return [
     new Table({
       rows,
-      width: { size: TEXT_WIDTH, type: WidthType.DXA },
+      width: { size: state.textWidth(), type: WidthType.DXA },
       columnWidths: Array.from({ length: columns }, () => width),
       borders: { top: border, bottom: border, left: border, right: border, insideHorizontal: border, insideVertical: border },
       ...(state.locale.rtl ? { visuallyRightToLeft: true } : {}),
