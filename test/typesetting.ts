@@ -203,19 +203,27 @@ interface Word {
 
 export async function looseness(file: string, pages: PdfJsPage[]): Promise<Looseness> {
   const xml = (await run("pdftotext", ["-bbox-layout", "-enc", "UTF-8", file, "-"], { maxBuffer: 1 << 28 })).stdout;
-  const lines: Array<{ page: number; words: Word[] }> = [];
+  const lines: Array<{ page: number; block: number; words: Word[] }> = [];
   let page = 0;
-  for (const m of xml.matchAll(/<page |<line [^>]*>([\s\S]*?)<\/line>/g)) {
+  let block = 0;
+  for (const m of xml.matchAll(/<page |<block |<line [^>]*>([\s\S]*?)<\/line>/g)) {
     if (m[0].startsWith("<page")) {
       page++;
+      continue;
+    }
+    if (m[0].startsWith("<block")) {
+      block++;
       continue;
     }
     const ws: Word[] = [];
     for (const w of m[1]!.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)) {
       ws.push({ x0: Number(w[1]), y0: Number(w[2]), x1: Number(w[3]), y1: Number(w[4]), text: w[5]! });
     }
-    if (ws.length) lines.push({ page, words: ws });
+    if (ws.length) lines.push({ page, block, words: ws });
   }
+  // Where each text block (a paragraph, as poppler groups lines) starts.
+  const blockStart = new Map<number, number>();
+  for (const line of lines) blockStart.set(line.block, Math.min(blockStart.get(line.block) ?? Infinity, ...line.words.map((w) => w.x0)));
   // The type area's edges: the most common line starts and ends.
   const mode = (values: number[]) => {
     const count = new Map<number, number>();
@@ -232,7 +240,11 @@ export async function looseness(file: string, pages: PdfJsPage[]): Promise<Loose
     const ws = [...line.words].sort((a, b) => a.x0 - b.x0);
     const left = ws[0]!.x0;
     const right = ws.at(-1)!.x1;
-    if (ws.length < 3 || Math.abs(left - start) > 2 || Math.abs(right - end) > 2) continue;
+    // A line that starts with the rest of a hyphenated word starts, for the readers, after it (the
+    // rest reads as nothing, see writers/pdf/postprocess/hyphens.ts): it is full if its paragraph
+    // starts at the type area's start. Its gaps are those between the words it shows.
+    const startsAtStart = Math.abs(left - start) <= 2 || (left > start && Math.abs(blockStart.get(line.block)! - start) <= 2);
+    if (ws.length < 3 || !startsAtStart || Math.abs(right - end) > 2) continue;
     const top = (ws[0]!.y0 + ws[0]!.y1) / 2;
     const sizes = pages[line.page - 1]?.sizes.filter((s) => Math.abs(s.top - top) < 8).map((s) => s.size) ?? [];
     const size = sizes.length ? mode(sizes.map((s) => s * 10)) / 10 : 10.5;

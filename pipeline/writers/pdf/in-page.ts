@@ -136,9 +136,10 @@ export function installPaginator(): void {
     const topAt = (node: Text, i: number): number | undefined => {
       range.setStart(node, i);
       range.setEnd(node, i + 1);
-      const rects = range.getClientRects();
-      for (const rect of rects) if (rect.height > 0) return rect.top;
-      return undefined;
+      // The last box: after a break at a soft hyphen, the first character of the next line also
+      // reports the hyphen's box on the line before.
+      const rects = [...range.getClientRects()].filter((rect) => rect.height > 0);
+      return rects.at(-1)?.top;
     };
     const starts: LineStart[] = [];
     let lineTop = -Infinity;
@@ -150,7 +151,7 @@ export function installPaginator(): void {
       for (let i = 0; i < text.length; i++) {
         const code = text.charCodeAt(i);
         if (code >= 0xdc00 && code <= 0xdfff) continue;
-        if (!/\s/.test(text[i]!)) chars.push(i);
+        if (!/[\s\u00ad]/.test(text[i]!)) chars.push(i);
       }
       let from = 0;
       while (from < chars.length) {
@@ -459,7 +460,16 @@ export function installPaginator(): void {
     range.setEndAfter(block.lastChild!);
     const fragment = range.extractContents();
     dropIds(fragment);
+    // A line that ends at a soft hyphen keeps its hyphen: drawn by the stylesheet (data-hyphen),
+    // as a break at a soft hyphen no longer ends the piece.
+    const walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT);
+    let last: Text | null = null;
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) if ((node as Text).data.trim() !== "") last = node as Text;
+    const hyphenated = last !== null && /\u00ad\s*$/.test(last.data);
+    if (hyphenated) last!.data = last!.data.replace(/\u00ad\s*$/, "");
     const copy = continuation(block);
+    if (hyphenated) block.dataset.hyphen = "";
+    delete copy.dataset.hyphen;
     copy.append(fragment);
     return copy;
   }
