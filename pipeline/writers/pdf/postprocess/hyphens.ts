@@ -1,6 +1,6 @@
 /**
  * Hyphenated words read whole. Where Chromium breaks a line at a soft hyphen it draws the hyphen
- * as a text object of its own after the line's text, and the rest of the word starts the next line
+ * as a text object of its own after the line's text (so does print.css for a page's last line), and the rest of the word starts the next line
  * (on the next page, for a page's last line). Readers would get two pieces, `commu-` and
  * `nications`. This pass makes every reader get the word once, where it starts:
  *
@@ -50,8 +50,12 @@ interface TextObject {
   y?: number;
 }
 
-/** The hyphen Chromium draws at a break at a soft hyphen (print.css: hyphenate-character). */
-const HYPHENS = new Set(["\u2010"]);
+/**
+ * The hyphen Chromium draws at a break at a soft hyphen: hyphen-minus (the faces have no U+2010),
+ * in a text object of its own placed by its own text matrix. A word's own hyphen is drawn inside
+ * its run, or (a Cyrillic word's, from the Latin face) in an object placed from the line's start.
+ */
+const HYPHENS = new Set(["-", "\u2010"]);
 const LETTER = /[\p{L}\p{M}]$/u;
 const SHOW = /^(?:(-?[\d.]+ -?[\d.]+ Td) )?<([0-9a-fA-F]{4})> Tj$/;
 const SPAN = /^\/Span\s*<<\s*\/ActualText\s*<([0-9a-fA-F]*)>\s*>>\s*BDC$/;
@@ -105,7 +109,7 @@ function lastText(object: TextObject, fonts: Map<string, PageFont>): string {
 
 /** The hyphen object's font and glyph, if the object is a lone hyphen. */
 function loneHyphen(object: TextObject, fonts: Map<string, PageFont>): { font: string; gid: number } | undefined {
-  const m = /^\/(\S+) [\d.]+ Tf\n[-\d. ]+ Tm\n(?:-?[\d.]+ -?[\d.]+ Td )?<([0-9a-fA-F]{4})> Tj$/.exec(object.body);
+  const m = /^\/(\S+) [\d.]+ Tf\n[-\d. ]+ Tm\n<([0-9a-fA-F]{4})> Tj$/.exec(object.body);
   if (!m) return undefined;
   const gid = parseInt(m[2]!, 16);
   return HYPHENS.has(fonts.get(m[1]!)?.toUnicode.get(gid) ?? "") ? { font: m[1]!, gid } : undefined;
@@ -268,6 +272,9 @@ export function joinHyphenatedWords(pages: PageText[]): Array<FontCopy & { pages
       let text = page.streams[s]!;
       // An object may be both a hyphen's next line and... never: a lone hyphen is no line. One edit per object.
       for (const [start, end, body] of list.sort((a, b) => b[0] - a[0])) text = text.slice(0, start) + body + text.slice(end);
+      // A hyphen drawn after its paragraph's marked content closed (print.css's, at a page's last
+      // line) joins it, so that the tagged paragraph holds the word too.
+      text = text.replace(/\nEMC\nBT\n(\/Span<<\/ActualText <[0-9A-F]+>>> BDC\n\/LPH\d+ [\d.]+ Tf\n[-\d. ]+ Tm\n<[0-9A-F]{4}> Tj\nEMC\n)ET(?=\n)/g, "\nBT\n$1ET\nEMC");
       page.streams[s] = text;
     }
   }
