@@ -203,19 +203,27 @@ interface Word {
 
 export async function looseness(file: string, pages: PdfJsPage[]): Promise<Looseness> {
   const xml = (await run("pdftotext", ["-bbox-layout", "-enc", "UTF-8", file, "-"], { maxBuffer: 1 << 28 })).stdout;
-  const lines: Array<{ page: number; words: Word[] }> = [];
+  const lines: Array<{ page: number; block: number; words: Word[] }> = [];
   let page = 0;
-  for (const m of xml.matchAll(/<page |<line [^>]*>([\s\S]*?)<\/line>/g)) {
+  let block = 0;
+  for (const m of xml.matchAll(/<page |<block |<line [^>]*>([\s\S]*?)<\/line>/g)) {
     if (m[0].startsWith("<page")) {
       page++;
+      continue;
+    }
+    if (m[0].startsWith("<block")) {
+      block++;
       continue;
     }
     const ws: Word[] = [];
     for (const w of m[1]!.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)) {
       ws.push({ x0: Number(w[1]), y0: Number(w[2]), x1: Number(w[3]), y1: Number(w[4]), text: w[5]! });
     }
-    if (ws.length) lines.push({ page, words: ws });
+    if (ws.length) lines.push({ page, block, words: ws });
   }
+  // Where each text block (a paragraph, as poppler groups lines) starts.
+  const blockStart = new Map<number, number>();
+  for (const line of lines) blockStart.set(line.block, Math.min(blockStart.get(line.block) ?? Infinity, ...line.words.map((w) => w.x0)));
   // The type area's edges: the most common line starts and ends.
   const mode = (values: number[]) => {
     const count = new Map<number, number>();
@@ -232,7 +240,11 @@ export async function looseness(file: string, pages: PdfJsPage[]): Promise<Loose
     const ws = [...line.words].sort((a, b) => a.x0 - b.x0);
     const left = ws[0]!.x0;
     const right = ws.at(-1)!.x1;
-    if (ws.length < 3 || Math.abs(left - start) > 2 || Math.abs(right - end) > 2) continue;
+    // A line that starts with the rest of a hyphenated word starts, for the readers, after it (the
+    // rest reads as nothing, see writers/pdf/postprocess/hyphens.ts): it is full if its paragraph
+    // starts at the type area's start. Its gaps are those between the words it shows.
+    const startsAtStart = Math.abs(left - start) <= 2 || (left > start && Math.abs(blockStart.get(line.block)! - start) <= 2);
+    if (ws.length < 3 || !startsAtStart || Math.abs(right - end) > 2) continue;
     const top = (ws[0]!.y0 + ws[0]!.y1) / 2;
     const sizes = pages[line.page - 1]?.sizes.filter((s) => Math.abs(s.top - top) < 8).map((s) => s.size) ?? [];
     const size = sizes.length ? mode(sizes.map((s) => s * 10)) / 10 : 10.5;
@@ -267,4 +279,117 @@ export async function typesettingReport(pdfFile: string, referenceText: string, 
   const pdfjs = intactShare(units(pages.map((p) => p.text).join("\n")), reference);
   const structure = intactShare(units(pages.flatMap((p) => p.paragraphs).join("\n")), reference);
   return { poppler, pdfjs, structure, loose: await looseness(pdfFile, pages) };
+}
+
+// ------------------------------------------------------------------------------ page breaks
+
+export interface PageBlock {
+  /** The structure element's role: P, LI, H1…H6. */
+  role: string;
+  text: string;
+  /** Baselines the block has on the page. */
+  lines: number;
+  /** Whether its last line on the page runs the full measure (a paragraph continued overleaf). */
+  full: boolean;
+}
+
+/**
+ * Each page's body blocks as the tagged structure and pdf.js give them: the P, LI and H1–H6 elements
+ * with text on the page, in order, without the notes (set smaller than the body) and without the
+ * running head and folio (artifacts, outside the structure).
+ */
+export async function pageBlocks(file: string, direction: "ltr" | "rtl" = "ltr"): Promise<PageBlock[][]> {
+  const doc = await openPdf(file);
+  type Block = { role: string; items: Array<{ x0: number; x1: number; y: number; size: number; str: string }> };
+  const all: Block[][] = [];
+  try {
+    for (let n = 1; n <= doc.numPages; n++) {
+      const page = await doc.getPage(n);
+      const content = await page.getTextContent({ includeMarkedContent: true });
+      const byMark = new Map<string, Array<{ x0: number; x1: number; y: number; size: number; str: string }>>();
+      const open: string[] = [];
+      for (const raw of content.items as Array<Item | { type: string; id?: string }>) {
+        if ("type" in raw) {
+          if (raw.type === "beginMarkedContentProps" || raw.type === "beginMarkedContent") open.push(raw.id ?? "");
+          else if (raw.type === "endMarkedContent") open.pop();
+          continue;
+        }
+        const mark = open.findLast((id) => id !== "");
+        if (!mark || !raw.str.trim()) continue;
+        const list = byMark.get(mark) ?? [];
+        list.push({ x0: raw.transform[4]!, x1: raw.transform[4]! + raw.width, y: Math.round(raw.transform[5]!), size: Math.hypot(raw.transform[2]!, raw.transform[3]!), str: raw.str });
+        byMark.set(mark, list);
+      }
+      const blocks: Block[] = [];
+      const walk = (node: StructNode) => {
+        if (node.role === "P" || node.role === "LI" || /^H[1-6]$/.test(node.role ?? "")) {
+          const items: Block["items"] = [];
+          const collect = (n: StructNode) => {
+            for (const child of n.children ?? []) {
+              if ("role" in child) collect(child);
+              else if ("id" in child && child.type === "content") items.push(...(byMark.get(child.id) ?? []));
+            }
+          };
+          collect(node);
+          if (items.length) blocks.push({ role: node.role!, items });
+          return;
+        }
+        for (const child of node.children ?? []) if ("role" in child) walk(child);
+      };
+      const tree = (await page.getStructTree()) as StructNode | null;
+      if (tree) walk(tree);
+      all.push(blocks);
+      page.cleanup();
+    }
+  } finally {
+    await doc.destroy();
+  }
+  // The body's size: the most common size of the document's text. Notes are set at 8.5/10.5 of it,
+  // the signatory list (part of the body) at 9/10.5.
+  const sizes = new Map<number, number>();
+  for (const b of all.flat()) for (const i of b.items) sizes.set(Math.round(i.size * 10), (sizes.get(Math.round(i.size * 10)) ?? 0) + i.str.length);
+  const body = ([...sizes].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 0) / 10;
+  const bodies = all.map((blocks) => blocks.filter((b) => Math.max(...b.items.map((i) => i.size)) >= body * 0.84));
+  // The type area's edges: the most common line start and line end of the body.
+  const mode = (values: number[]) => {
+    const count = new Map<number, number>();
+    for (const v of values) count.set(Math.round(v), (count.get(Math.round(v)) ?? 0) + 1);
+    return [...count].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 0;
+  };
+  const lineEdges = bodies.flat().flatMap((b) =>
+    [...new Set(b.items.map((i) => i.y))].map((y) => {
+      const line = b.items.filter((i) => i.y === y);
+      return { x0: Math.min(...line.map((i) => i.x0)), x1: Math.max(...line.map((i) => i.x1)) };
+    }),
+  );
+  const left = mode(lineEdges.map((e) => e.x0));
+  const right = mode(lineEdges.map((e) => e.x1));
+  return bodies.map((bodyBlocks) => {
+    return bodyBlocks.map((b) => {
+      const baselines = [...new Set(b.items.map((i) => i.y))].sort((a, c) => c - a);
+      const last = b.items.filter((i) => i.y === baselines.at(-1));
+      // Full: it reaches the end of the measure (a ragged last line stops short of it; a line may
+      // start after the start, with the silent rest of a hyphenated word).
+      const full = direction === "ltr" ? Math.abs(right - Math.max(...last.map((i) => i.x1))) < 2 : Math.abs(Math.min(...last.map((i) => i.x0)) - left) < 2;
+      return { role: b.role, text: b.items.map((i) => i.str).join(""), lines: baselines.length, full };
+    });
+  });
+}
+
+/** Widows, orphans and headings last on a page, as read from the PDF (see `pageBlocks`). */
+export function pageBreakFaults(pages: PageBlock[][]): string[] {
+  const faults: string[] = [];
+  for (const [i, blocks] of pages.entries()) {
+    if (i === pages.length - 1) break;
+    const last = blocks.at(-1);
+    if (!last) continue;
+    const n = i + 1;
+    if (/^H/.test(last.role)) faults.push(`page ${n} ends with the heading “${last.text.slice(0, 40)}”`);
+    if (last.role === "P" && last.full) {
+      if (last.lines < 2) faults.push(`page ${n} ends with one line of a paragraph (orphan): “${last.text.slice(0, 40)}”`);
+      const next = pages[i + 1]![0];
+      if (next && next.role === "P" && next.lines < 2) faults.push(`page ${n + 1} starts with one line of a paragraph (widow): “${next.text.slice(0, 40)}”`);
+    }
+  }
+  return faults;
 }

@@ -136,9 +136,10 @@ export function installPaginator(): void {
     const topAt = (node: Text, i: number): number | undefined => {
       range.setStart(node, i);
       range.setEnd(node, i + 1);
-      const rects = range.getClientRects();
-      for (const rect of rects) if (rect.height > 0) return rect.top;
-      return undefined;
+      // The last box: after a break at a soft hyphen, the first character of the next line also
+      // reports the hyphen's box on the line before.
+      const rects = [...range.getClientRects()].filter((rect) => rect.height > 0);
+      return rects.at(-1)?.top;
     };
     const starts: LineStart[] = [];
     let lineTop = -Infinity;
@@ -150,7 +151,7 @@ export function installPaginator(): void {
       for (let i = 0; i < text.length; i++) {
         const code = text.charCodeAt(i);
         if (code >= 0xdc00 && code <= 0xdfff) continue;
-        if (!/\s/.test(text[i]!)) chars.push(i);
+        if (!/[\s\u00ad]/.test(text[i]!)) chars.push(i);
       }
       let from = 0;
       while (from < chars.length) {
@@ -195,6 +196,90 @@ export function installPaginator(): void {
       else break;
     }
     return line;
+  }
+
+  // ------------------------------------------------------------------ fitting justified lines
+
+  /**
+   * Word and letter spacing tried for each justified paragraph, in em, least change first: a
+   * paragraph is set with the first that leaves the fewest loose lines (mean word gap over `LOOSE`
+   * em), then the smallest largest gap. Chromium breaks lines greedily: a slightly narrower space
+   * moves a word up to the line before and changes every break after it; a little tracking takes
+   * up the slack of a line that a long word (a UN symbol) leaves short.
+   */
+  const SPACINGS: ReadonlyArray<readonly [word: number, letter: number]> = [
+    [0, 0],
+    [-0.02, 0],
+    [-0.04, 0],
+    [0, 0.01],
+    [-0.06, 0],
+    [0.02, 0],
+    [-0.02, 0.01],
+    [0, -0.01],
+    [-0.04, 0.01],
+    [0, 0.02],
+    [-0.04, -0.01],
+    [-0.02, 0.02],
+  ];
+  const LOOSE = 0.5;
+  /** A space's natural width in em (the editions' faces: Noto Serif 260/1000). */
+  const SPACE = 0.26;
+
+  /** The largest word gaps of `block`'s justified lines (in em), as now set. */
+  function lineGaps(block: HTMLElement): number[] {
+    const style = block.style;
+    const before = [style.textAlign, style.textAlignLast];
+    style.textAlign = "start";
+    style.textAlignLast = "auto";
+    const fontSize = parseFloat(getComputedStyle(block).fontSize);
+    const wordSpacing = parseFloat(getComputedStyle(block).wordSpacing) || 0;
+    // Between two words' boxes: the space with its tracking and the last letter's.
+    const letterSpacing = parseFloat(getComputedStyle(block).letterSpacing) || 0;
+    const box = block.getBoundingClientRect();
+    const padding = parseFloat(getComputedStyle(block).paddingInlineEnd) || 0;
+    const rtl = getComputedStyle(block).direction === "rtl";
+    const starts = lineStarts(block);
+    const range = document.createRange();
+    const gaps: number[] = [];
+    for (let k = 0; k + 1 < starts.length; k++) {
+      range.setStart(starts[k]!.node, starts[k]!.offset);
+      range.setEnd(starts[k + 1]!.node, starts[k + 1]!.offset);
+      const spaces = range.toString().trim().split(/\s+/).length - 1;
+      if (spaces < 1) continue;
+      const lineTop = starts[k]!.top;
+      let edge = rtl ? Infinity : -Infinity;
+      for (const rect of range.getClientRects()) {
+        if (rect.width === 0 || Math.abs(rect.top - lineTop) > fontSize) continue;
+        edge = rtl ? Math.min(edge, rect.left) : Math.max(edge, rect.right);
+      }
+      if (!Number.isFinite(edge)) continue;
+      const slack = rtl ? edge - box.left : box.right - padding - edge;
+      gaps.push(SPACE + (wordSpacing + 2 * letterSpacing) / fontSize + Math.max(0, slack) / spaces / fontSize);
+    }
+    [style.textAlign, style.textAlignLast] = before as [string, string];
+    return gaps;
+  }
+
+  /** Sets `block`'s word spacing (see WORD_SPACINGS), once; `block` is in a page body. */
+  function fitLines(block: HTMLElement): void {
+    if (block.dataset.fitted !== undefined) return;
+    block.dataset.fitted = "";
+    if (!block.matches(".letter p, .letter li") || getComputedStyle(block).textAlign !== "justify") return;
+    let best: { spacing: readonly [number, number]; loose: number; worst: number } | undefined;
+    const set = ([word, letter]: readonly [number, number]) => {
+      block.style.wordSpacing = word ? `${word}em` : "";
+      block.style.letterSpacing = letter ? `${letter}em` : "";
+    };
+    for (const spacing of SPACINGS) {
+      set(spacing);
+      const gaps = lineGaps(block);
+      const loose = gaps.filter((g) => g > LOOSE).length;
+      const worst = Math.max(0, ...gaps);
+      if (!best || loose < best.loose || (loose === best.loose && worst < best.worst - 0.02)) best = { spacing, loose, worst };
+      if (loose === 0 && worst <= LOOSE) break;
+    }
+    set(best ? best.spacing : [0, 0]);
+    if (!block.getAttribute("style")) block.removeAttribute("style");
   }
 
   // ------------------------------------------------------------------ pages
@@ -459,7 +544,16 @@ export function installPaginator(): void {
     range.setEndAfter(block.lastChild!);
     const fragment = range.extractContents();
     dropIds(fragment);
+    // A line that ends at a soft hyphen keeps its hyphen: drawn by the stylesheet (data-hyphen),
+    // as a break at a soft hyphen no longer ends the piece.
+    const walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT);
+    let last: Text | null = null;
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) if ((node as Text).data.trim() !== "") last = node as Text;
+    const hyphenated = last !== null && /\u00ad\s*$/.test(last.data);
+    if (hyphenated) last!.data = last!.data.replace(/\u00ad\s*$/, "");
     const copy = continuation(block);
+    if (hyphenated) block.dataset.hyphen = "";
+    delete copy.dataset.hyphen;
     copy.append(fragment);
     return copy;
   }
@@ -589,6 +683,13 @@ export function installPaginator(): void {
       return page;
     };
     let p = startPage();
+    // Each paragraph's word spacing, chosen in a page body's measure before anything is placed.
+    for (const block of queue) {
+      if (block.dataset.fitted !== undefined) continue;
+      p.body.append(block);
+      for (const inner of [block, ...block.querySelectorAll<HTMLElement>("p, li")]) fitLines(inner);
+      block.remove();
+    }
     // A safety net: every step places or divides something, so a document needs a few steps per
     // block; a layout that never settles must not hang the build.
     let steps = 0;

@@ -13,6 +13,7 @@ import type { Publication } from "../../model.ts";
 import { renderBody } from "../shared/hast.ts";
 import { splitAtMark, visibleText } from "../shared/text.ts";
 import { editionFonts, isArabicScript } from "./fonts.ts";
+import { hyphenateTree } from "./hyphenate.ts";
 import { pdfNotes } from "./notes.ts";
 import { alignNumericColumns } from "./tables.ts";
 
@@ -21,8 +22,8 @@ const stylesheet = readFile(new URL("./print.css", import.meta.url), "utf8");
 const BLOCKS_COMMENT = "letterpress-blocks";
 const BLOCKS_MARK = `<!--${BLOCKS_COMMENT}-->`;
 
-/** Characters the page adds itself (counters, note markers) that the fonts must cover. */
-const GENERATED_TEXT = "0123456789.()\u00a0 ";
+/** Characters the page adds itself (counters, note markers, the hyphen at a line break) that the fonts must cover. */
+const GENERATED_TEXT = "0123456789.()\u00a0 -\u2010";
 
 export interface PrintDocument {
   html: string;
@@ -39,6 +40,7 @@ export interface PrintDocument {
 export async function printDocument(pub: Publication): Promise<PrintDocument> {
   const { body, notes, missingImages } = renderBody(pub, pdfNotes());
   alignNumericColumns(body);
+  hyphenateTree(body, pub.lang);
   const article = h("article", { className: ["letter"], lang: pub.lang, dir: pub.dir }, body);
 
   const pageOf = pub.labels.get("page-of");

@@ -15,7 +15,8 @@
  * the tagged structure's marked content are unchanged.
  */
 import { deflateSync, inflateSync } from "node:zlib";
-import { raw, type Dict, type PdfUpdate, type Ref, type Value } from "./incremental.ts";
+import { joinHyphenatedWords, writeFontCopies, type PageFont, type PageText } from "./hyphens.ts";
+import { dictionary, raw, reference, type Dict, type PdfUpdate, type Ref, type Value } from "./incremental.ts";
 
 /** Glyph id → text, from a ToUnicode CMap (bfchar and bfrange sections). */
 export function parseToUnicode(cmap: string): Map<number, string> {
@@ -138,15 +139,31 @@ function number(n: number): string {
  */
 const SOFT_HYPHEN_OBJECT = /(^|\n)BT\n\/Span\s*<<\s*\/ActualText\s*<feff00ad>\s*>>\s*BDC\n\/\S+ [\d.]+ Tf\n[-\d. ]+ Tm\n(?:-?[\d.]+ -?[\d.]+ Td )?<[0-9a-fA-F]{4}> Tj\nEMC\nET(?=\n|$)/gi;
 
+/**
+ * A ligature across a soft hyphen (`f­fi`): one span for the ligature's glyph and the soft
+ * hyphen's invisible glyph after it. That glyph goes (its offset moves into the next glyph's), and
+ * the span's text loses the soft hyphen.
+ */
+const LIGATURE_SOFT_HYPHEN =
+  /(\/Span\s*<<\s*\/ActualText\s*<feff(?:[0-9a-f]{4})*00ad(?:[0-9a-f]{4})*>\s*>>\s*BDC\n(?:-?[\d.]+ -?[\d.]+ Td )?<[0-9a-fA-F]{4}> Tj\n)(-?[\d.]+) (-?[\d.]+) Td <[0-9a-fA-F]{4}> Tj\nEMC\n(?:(-?[\d.]+) (-?[\d.]+) Td )?/gi;
+
 export function dropSoftHyphens(content: string): string {
-  return content.replace(SOFT_HYPHEN_OBJECT, "").replace(SOFT_HYPHEN, (_, x: string, y: string, nx?: string, ny?: string) =>
+  return content
+    .replace(SOFT_HYPHEN_OBJECT, "")
+    .replace(LIGATURE_SOFT_HYPHEN, (_, span: string, x: string, y: string, nx?: string, ny?: string) =>
+      `${span}EMC\n${nx === undefined ? "" : `${number(Number(x) + Number(nx))} ${number(Number(y) + Number(ny))} Td `}`,
+    )
+    // A ligature across a soft hyphen (f-fi): its span's text without the soft hyphen.
+    .replace(/(\/ActualText\s*<feff)((?:[0-9a-f]{4})+)>/gi, (whole, head: string, body: string) =>
+      body.length === 4 ? whole : `${head}${body.match(/.{4}/g)!.filter((c) => c.toLowerCase() !== "00ad").join("")}>`,
+    ).replace(SOFT_HYPHEN, (_, x: string, y: string, nx?: string, ny?: string) =>
     nx === undefined ? "" : `${number(Number(x) + Number(nx))} ${number(Number(y) + Number(ny))} Td `,
   );
 }
 
 /** A content stream with every reversed run rewritten and soft-hyphen glyphs removed. */
 export function rewriteContent(content: string, fonts: ReadonlyMap<string, Map<number, string>>): string {
-  if (/<feff00ad>/i.test(content)) content = dropSoftHyphens(content);
+  if (/<feff(?:[0-9a-f]{4})*00ad/i.test(content)) content = dropSoftHyphens(content);
   return content.replace(/(^|\n)BT(\n[\s\S]*?\n)ET(?=\n|$)/g, (whole, before: string, body: string) => {
     const run = rewriteRun(body, fonts);
     return run === undefined ? whole : `${before}BT${run}ET`;
@@ -167,11 +184,20 @@ function decoded(file: PdfUpdate, ref: Ref): { dict: Dict; text: string } | unde
   return { dict, text: inflateSync(data).toString("latin1") };
 }
 
-/** Rewrites the content streams of every page; returns how many streams were rewritten. */
+/**
+ * Rewrites the content streams of every page (reversed runs, soft hyphens, hyphenated words: see
+ * hyphens.ts); returns how many streams were rewritten.
+ */
 export function updateActualText(file: PdfUpdate): number {
   const catalog = file.dict(file.root);
   const toUnicode = new Map<number, Map<number, string>>();
-  let rewritten = 0;
+  interface Page {
+    ref: Ref;
+    resources: Value | undefined;
+    contents: Array<{ ref: Ref; dict: Dict; text: string } | undefined>;
+  }
+  const pages: Page[] = [];
+  const texts: PageText[] = [];
   const visit = (ref: Ref, inherited: Value | undefined, seen: Set<number>) => {
     if (seen.has(ref.num)) return;
     seen.add(ref.num);
@@ -181,9 +207,8 @@ export function updateActualText(file: PdfUpdate): number {
       for (const kid of refsIn(node.get("Kids"))) visit(kid, resources, seen);
       return;
     }
-    if (!resources) return;
-    const fontDict = file.resolve(file.resolve(resources).get("Font") ?? raw("<<>>"));
-    const fonts = new Map<string, Map<number, string>>();
+    const fonts = new Map<string, PageFont>();
+    const fontDict = resources ? file.resolve(file.resolve(resources).get("Font") ?? raw("<<>>")) : new Map<string, Value>();
     for (const [key, value] of fontDict) {
       if (!value.ref) continue;
       let map = toUnicode.get(value.ref.num);
@@ -193,21 +218,48 @@ export function updateActualText(file: PdfUpdate): number {
         map = text ? parseToUnicode(text) : new Map();
         toUnicode.set(value.ref.num, map);
       }
-      fonts.set(key, map);
+      fonts.set(key, { ref: value.ref, toUnicode: map });
     }
-    for (const content of refsIn(node.get("Contents"))) {
+    const contents = refsIn(node.get("Contents")).map((content) => {
       const stream = decoded(file, content);
-      if (!stream || !/\/ReversedChars|<feff00ad>/i.test(stream.text)) continue;
-      const text = rewriteContent(stream.text, fonts);
-      if (text === stream.text) continue;
+      return stream && { ref: content, dict: stream.dict, text: stream.text };
+    });
+    const byName = new Map([...fonts].map(([key, font]) => [key, font.toUnicode]));
+    const streams = contents.map((c) => (c ? (/\/ReversedChars|<feff(?:[0-9a-f]{4})*00ad/i.test(c.text) ? rewriteContent(c.text, byName) : c.text) : ""));
+    pages.push({ ref, resources, contents });
+    texts.push({ fonts, streams });
+  };
+  const root = catalog.get("Pages")?.ref;
+  if (root) visit(root, undefined, new Set());
+
+  const copies = joinHyphenatedWords(texts);
+  const written = writeFontCopies(file, copies);
+  for (const [i, page] of pages.entries()) {
+    const added = copies.filter((c) => c.pages.includes(i) && written.has(c.name));
+    if (added.length && page.resources) {
+      // The copies join the page's font resources, wherever those are written.
+      const resources = new Map(file.resolve(page.resources));
+      const fontValue = resources.get("Font");
+      const fonts = new Map(fontValue ? file.resolve(fontValue) : []);
+      for (const copy of added) fonts.set(copy.name, reference(written.get(copy.name)!));
+      if (fontValue?.ref) file.set(fontValue.ref, fonts);
+      else resources.set("Font", dictionary(fonts));
+      if (page.resources.ref) file.set(page.resources.ref, resources);
+      else file.set(page.ref, new Map(file.dict(page.ref)).set("Resources", dictionary(resources)));
+    }
+  }
+
+  let rewritten = 0;
+  for (const [i, page] of pages.entries()) {
+    for (const [j, content] of page.contents.entries()) {
+      const text = texts[i]!.streams[j]!;
+      if (!content || text === content.text) continue;
       rewritten++;
-      const dict = new Map(stream.dict);
+      const dict = new Map(content.dict);
       dict.set("Filter", raw("/FlateDecode"));
       dict.delete("DecodeParms");
-      file.set(content, dict, deflateSync(Buffer.from(text, "latin1"), { level: 6 }));
+      file.set(content.ref, dict, deflateSync(Buffer.from(text, "latin1"), { level: 6 }));
     }
-  };
-  const pages = catalog.get("Pages")?.ref;
-  if (pages) visit(pages, undefined, new Set());
+  }
   return rewritten;
 }

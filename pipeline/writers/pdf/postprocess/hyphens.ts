@@ -1,0 +1,370 @@
+/**
+ * Hyphenated words read whole. Where Chromium breaks a line at a soft hyphen it draws the hyphen
+ * as a text object of its own after the line's text (so does print.css for a page's last line), and the rest of the word starts the next line
+ * (on the next page, for a page's last line). Readers would get two pieces, `commu-` and
+ * `nications`. This pass makes every reader get the word once, where it starts:
+ *
+ * - the hyphen is drawn from a copy of its font in which its glyph has a character code of its own
+ *   per rest of word (the copy's CIDToGIDMap sends the code to the hyphen's glyph), whose ToUnicode
+ *   text is that rest, and it is wrapped in a span whose `/ActualText` is the rest as well;
+ * - the rest of the word on the next line is drawn from a copy of its font whose ToUnicode maps its
+ *   codes to a space, in a span whose `/ActualText` is empty.
+ *
+ * poppler reads ActualText, pdf.js reads ToUnicode (it ignores ActualText): both then read
+ * `communications` on the first line and nothing before the next line's first space. What is
+ * drawn, and where, does not change.
+ */
+import { deflateSync } from "node:zlib";
+import { raw, reference, type Dict, type PdfUpdate, type Ref } from "./incremental.ts";
+
+/** A page's fonts by resource name: the font object and its glyph → text map. */
+export interface PageFont {
+  ref: Ref;
+  toUnicode: Map<number, string>;
+}
+
+export interface PageText {
+  fonts: Map<string, PageFont>;
+  /** The page's decoded content streams, rewritten in place. */
+  streams: string[];
+}
+
+/** A font copy the pass needs: which font it copies, and what its codes mean. */
+export interface FontCopy {
+  /** Resource name on every page that uses it. */
+  name: string;
+  of: Ref;
+  kind: "hyphen" | "silent";
+  /** hyphen: code → [glyph id, text]; silent: code → glyph id (text is a space). */
+  codes: Map<number, { gid: number; text: string }>;
+}
+
+interface TextObject {
+  stream: number;
+  /** Offsets of the object's body (between `BT\n` and `\nET`) in its stream. */
+  start: number;
+  end: number;
+  body: string;
+  font?: string;
+  size?: number;
+  y?: number;
+}
+
+/**
+ * The hyphen Chromium draws at a break at a soft hyphen: hyphen-minus (the faces have no U+2010),
+ * in a text object of its own placed by its own text matrix. A word's own hyphen is drawn inside
+ * its run, or (a Cyrillic word's, from the Latin face) in an object placed from the line's start.
+ */
+const HYPHENS = new Set(["-", "\u2010"]);
+const LETTER = /[\p{L}\p{M}]$/u;
+const SHOW = /^(?:(-?[\d.]+ -?[\d.]+ Td) )?<([0-9a-fA-F]{4})> Tj$/;
+const SPAN = /^\/Span\s*<<\s*\/ActualText\s*<([0-9a-fA-F]*)>\s*>>\s*BDC$/;
+
+function textObjects(page: PageText): TextObject[] {
+  const out: TextObject[] = [];
+  page.streams.forEach((content, stream) => {
+    for (const m of content.matchAll(/(?:^|\n)BT\n([\s\S]*?)\nET(?=\n|$)/g)) {
+      const body = m[1]!;
+      const start = m.index + m[0].indexOf("BT\n") + 3;
+      const tf = /^\/(\S+) ([\d.]+) Tf$/m.exec(body);
+      const tm = /^-?[\d.]+ -?[\d.]+ -?[\d.]+ -?[\d.]+ -?[\d.]+ (-?[\d.]+) Tm$/m.exec(body);
+      out.push({
+        stream,
+        start,
+        end: start + body.length,
+        body,
+        ...(tf ? { font: tf[1]!, size: Number(tf[2]) } : {}),
+        ...(tm ? { y: Number(tm[1]) } : {}),
+      });
+    }
+  });
+  return out;
+}
+
+function fromHex(hex: string): string {
+  const body = /^feff/i.test(hex) ? hex.slice(4) : hex;
+  let out = "";
+  for (let i = 0; i + 4 <= body.length; i += 4) out += String.fromCharCode(parseInt(body.slice(i, i + 4), 16));
+  return out;
+}
+
+export function utf16Hex(text: string, bom = true): string {
+  let out = bom ? "FEFF" : "";
+  for (let i = 0; i < text.length; i++) out += text.charCodeAt(i).toString(16).toUpperCase().padStart(4, "0");
+  return out;
+}
+
+/** The text of an object's last glyph. */
+function lastText(object: TextObject, fonts: Map<string, PageFont>): string {
+  let font: PageFont | undefined;
+  let last = "";
+  for (const line of object.body.split("\n")) {
+    const tf = /^\/(\S+) [\d.]+ Tf$/.exec(line);
+    if (tf) font = fonts.get(tf[1]!);
+    const show = /<([0-9a-fA-F]+)> Tj$/.exec(line);
+    if (show && font) last = font.toUnicode.get(parseInt(show[1]!.slice(-4), 16)) ?? "";
+  }
+  return last;
+}
+
+/** The hyphen object's font and glyph, if the object is a lone hyphen. */
+function loneHyphen(object: TextObject, fonts: Map<string, PageFont>): { font: string; gid: number } | undefined {
+  const m = /^\/(\S+) [\d.]+ Tf\n[-\d. ]+ Tm\n<([0-9a-fA-F]{4})> Tj$/.exec(object.body);
+  if (!m) return undefined;
+  const gid = parseInt(m[2]!, 16);
+  return HYPHENS.has(fonts.get(m[1]!)?.toUnicode.get(gid) ?? "") ? { font: m[1]!, gid } : undefined;
+}
+
+interface Piece {
+  object: TextObject;
+  /** Lines of the object's body that draw part of the rest of the word (from index `from` to `to`, exclusive). */
+  from: number;
+  to: number;
+}
+
+/**
+ * The part of the rest of the word in one text object: its lines up to the first space, the text
+ * they draw, and whether the word ends in this object. Undefined when the object is not in the form
+ * Chromium writes.
+ */
+function partOfWord(object: TextObject, fonts: Map<string, PageFont>): { piece: Piece; text: string; ended: boolean } | undefined {
+  const lines = object.body.split("\n");
+  const tm = lines.findIndex((l) => / Tm$/.test(l));
+  if (tm < 0 || !/^\/\S+ [\d.]+ Tf$/.test(lines[0] ?? "")) return undefined;
+  let font = /^\/(\S+)/.exec(lines[0]!)![1]!;
+  let span: string | undefined;
+  let text = "";
+  let ended = false;
+  let i = tm + 1;
+  for (; i < lines.length && !ended; i++) {
+    const line = lines[i]!;
+    const tf = /^\/(\S+) [\d.]+ Tf$/.exec(line);
+    if (tf) {
+      font = tf[1]!;
+      continue;
+    }
+    const open = SPAN.exec(line);
+    if (open) {
+      if (span !== undefined) return undefined;
+      span = fromHex(open[1]!);
+      continue;
+    }
+    if (line === "EMC") {
+      if (span === undefined) return undefined;
+      text += span;
+      span = undefined;
+      continue;
+    }
+    const show = SHOW.exec(line);
+    if (!show) return undefined;
+    const glyph = fonts.get(font)?.toUnicode.get(parseInt(show[2]!, 16));
+    if (glyph === undefined) return undefined;
+    if (span === undefined && /^\s+$/.test(glyph)) {
+      ended = true;
+      break;
+    }
+    if (span === undefined) text += glyph;
+  }
+  if (span !== undefined) return undefined;
+  return { piece: { object, from: tm + 1, to: i }, text: text.replace(/\u00ad/g, ""), ended: ended || i < lines.length };
+}
+
+/**
+ * The rest of the word at the start of a line: the glyphs before the line's first space, in one
+ * text object or in several on the same line (a Cyrillic word's syllables are objects of their own).
+ */
+function restOfWord(objects: TextObject[], first: number, fonts: Map<string, PageFont>): { pieces: Piece[]; text: string } | undefined {
+  const pieces: Piece[] = [];
+  let text = "";
+  const y = objects[first]!.y;
+  for (let i = first; i < objects.length && objects[i]!.y === y; i++) {
+    const part = partOfWord(objects[i]!, fonts);
+    if (!part) return undefined;
+    if (part.piece.to > part.piece.from) pieces.push(part.piece);
+    text += part.text;
+    if (part.ended) break;
+  }
+  if (!pieces.length || !/^[\p{L}\p{M}]/u.test(text)) return undefined;
+  return { pieces, text };
+}
+
+/**
+ * Joins the hyphenated words of a document's pages (in page order): rewrites the streams and
+ * returns the font copies to add, each under its resource name on the pages listed.
+ */
+export function joinHyphenatedWords(pages: PageText[]): Array<FontCopy & { pages: number[] }> {
+  const copies = new Map<string, FontCopy & { pages: Set<number> }>();
+  const copyOf = (kind: FontCopy["kind"], font: PageFont, page: number) => {
+    const name = `LP${kind === "hyphen" ? "H" : "S"}${font.ref.num}`;
+    let copy = copies.get(name);
+    if (!copy) {
+      copy = { name, of: font.ref, kind, codes: new Map(), pages: new Set() };
+      copies.set(name, copy);
+    }
+    copy.pages.add(page);
+    return copy;
+  };
+  const objects = pages.map(textObjects);
+  // Edits by page and stream: [start, end, replacement], applied back to front.
+  const edits = pages.map((p) => p.streams.map(() => [] as Array<[number, number, string]>));
+
+  for (const [p, list] of objects.entries()) {
+    const fonts = pages[p]!.fonts;
+    for (const [i, object] of list.entries()) {
+      const hyphen = loneHyphen(object, fonts);
+      const before = list[i - 1];
+      if (!hyphen || !before || object.y === undefined || before.y === undefined || Math.abs(before.y - object.y) > 0.5) continue;
+      if (!LETTER.test(lastText(before, fonts))) continue;
+      // The next line: the next object of the same size just below, or the first of that size on the next page.
+      const size = object.size!;
+      let next: { page: number; object: TextObject } | undefined;
+      const after = list[i + 1];
+      if (after && after.size === size && after.y !== undefined && after.y > object.y && after.y <= object.y + 2.5 * size) next = { page: p, object: after };
+      else if (!list.slice(i + 1).some((o) => o.size === size)) {
+        const first = objects[p + 1]?.find((o) => o.size === size);
+        if (first) next = { page: p + 1, object: first };
+      }
+      if (!next) continue;
+      const nextFonts = pages[next.page]!.fonts;
+      const rest = restOfWord(objects[next.page]!, objects[next.page]!.indexOf(next.object), nextFonts);
+      if (!rest) continue;
+
+      // The hyphen: a code of its own in the hyphen copy of its font.
+      const hyphenCopy = copyOf("hyphen", fonts.get(hyphen.font)!, p);
+      let code = [...hyphenCopy.codes].find(([, c]) => c.gid === hyphen.gid && c.text === rest.text)?.[0];
+      if (code === undefined) {
+        code = hyphenCopy.codes.size + 1;
+        hyphenCopy.codes.set(code, { gid: hyphen.gid, text: rest.text });
+      }
+      const body = object.body
+        .replace(/^\/\S+ /, `/Span<</ActualText <${utf16Hex(rest.text)}>>> BDC\n/${hyphenCopy.name} `)
+        .replace(/<[0-9a-fA-F]{4}> Tj$/, `<${code.toString(16).toUpperCase().padStart(4, "0")}> Tj\nEMC`);
+      edits[p]![object.stream]!.push([object.start, object.end, body]);
+
+      // The rest of the word: silent, from the silent copies of its fonts.
+      const silentOf = (fontName: string) => copyOf("silent", nextFonts.get(fontName)!, next.page);
+      for (const piece of rest.pieces) {
+        const lines = piece.object.body.split("\n");
+        const font = /^\/(\S+) ([\d.]+) Tf$/.exec(lines[0]!)!;
+        let current = { name: font[1]!, size: font[2]! };
+        const out: string[] = lines.slice(0, piece.from);
+        out.push("/Span<</ActualText <FEFF>>> BDC", `/${silentOf(current.name).name} ${current.size} Tf`);
+        for (const line of lines.slice(piece.from, piece.to)) {
+          const tf = /^\/(\S+) ([\d.]+) Tf$/.exec(line);
+          if (tf) {
+            current = { name: tf[1]!, size: tf[2]! };
+            out.push(`/${silentOf(current.name).name} ${current.size} Tf`);
+            continue;
+          }
+          if (SPAN.test(line) || line === "EMC") continue;
+          const gid = parseInt(SHOW.exec(line)![2]!, 16);
+          silentOf(current.name).codes.set(gid, { gid, text: " " });
+          out.push(line);
+        }
+        out.push("EMC", `/${current.name} ${current.size} Tf`, ...lines.slice(piece.to));
+        edits[next.page]![piece.object.stream]!.push([piece.object.start, piece.object.end, out.join("\n")]);
+      }
+    }
+  }
+
+  for (const [p, page] of pages.entries()) {
+    for (const [s, list] of edits[p]!.entries()) {
+      let text = page.streams[s]!;
+      // An object may be both a hyphen's next line and... never: a lone hyphen is no line. One edit per object.
+      for (const [start, end, body] of list.sort((a, b) => b[0] - a[0])) text = text.slice(0, start) + body + text.slice(end);
+      // A hyphen drawn after its paragraph's marked content closed (print.css's, at a page's last
+      // line) joins it, so that the tagged paragraph holds the word too.
+      text = text.replace(/\nEMC\nBT\n(\/Span<<\/ActualText <[0-9A-F]+>>> BDC\n\/LPH\d+ [\d.]+ Tf\n[-\d. ]+ Tm\n<[0-9A-F]{4}> Tj\nEMC\n)ET(?=\n)/g, "\nBT\n$1ET\nEMC");
+      page.streams[s] = text;
+    }
+  }
+  return [...copies.values()].map((c) => ({ ...c, pages: [...c.pages].sort((a, b) => a - b) }));
+}
+
+// ------------------------------------------------------------------------------ font copies
+
+/** The advance of `gid` in a CIDFontType2 dictionary (its /W array, else /DW, else 1000). */
+export function widthOf(descendant: Dict, gid: number): number {
+  const tokens = (descendant.get("W")?.raw ?? "").match(/\[|\]|-?[\d.]+/g) ?? [];
+  let i = 1;
+  while (i < tokens.length - 1) {
+    const first = Number(tokens[i]);
+    if (tokens[i + 1] === "[") {
+      let j = i + 2;
+      for (let c = first; tokens[j] !== "]" && j < tokens.length; j++, c++) if (c === gid) return Number(tokens[j]);
+      i = j + 1;
+    } else {
+      const last = Number(tokens[i + 1]);
+      if (gid >= first && gid <= last) return Number(tokens[i + 2]);
+      i += 3;
+    }
+  }
+  return Number(descendant.get("DW")?.raw ?? 1000);
+}
+
+/** A ToUnicode CMap of two-byte codes. */
+export function toUnicodeCMap(entries: ReadonlyArray<[number, string]>): string {
+  const hex = (n: number) => n.toString(16).toUpperCase().padStart(4, "0");
+  const blocks: string[] = [];
+  for (let i = 0; i < entries.length; i += 100) {
+    const chunk = entries.slice(i, i + 100);
+    blocks.push(`${chunk.length} beginbfchar\n${chunk.map(([code, text]) => `<${hex(code)}> <${utf16Hex(text, false)}>`).join("\n")}\nendbfchar`);
+  }
+  return [
+    "/CIDInit /ProcSet findresource begin",
+    "12 dict begin",
+    "begincmap",
+    "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
+    "/CMapName /Adobe-Identity-UCS def",
+    "/CMapType 2 def",
+    "1 begincodespacerange",
+    "<0000> <FFFF>",
+    "endcodespacerange",
+    ...blocks,
+    "endcmap",
+    "CMapName currentdict /CMap defineresource pop",
+    "end",
+    "end",
+    "",
+  ].join("\n");
+}
+
+function refsOf(raw: string): Ref[] {
+  return [...raw.matchAll(/(\d+)\s+(\d+)\s+R/g)].map((m) => ({ num: Number(m[1]), gen: Number(m[2]) }));
+}
+
+function flate(text: string): { dict: Dict; data: Buffer } {
+  return { dict: new Map([["Filter", raw("/FlateDecode")]]), data: deflateSync(Buffer.from(text, "latin1"), { level: 6 }) };
+}
+
+/** Writes each font copy (see the module comment) as new objects; returns their references by name. */
+export function writeFontCopies(file: PdfUpdate, copies: readonly FontCopy[]): Map<string, Ref> {
+  const out = new Map<string, Ref>();
+  for (const copy of copies) {
+    const type0 = file.dict(copy.of);
+    const codes = [...copy.codes].sort((a, b) => a[0] - b[0]);
+    const cmap = flate(toUnicodeCMap(codes.map(([code, { text }]) => [code, text])));
+    const cmapRef = file.add();
+    file.set(cmapRef, cmap.dict, cmap.data);
+    const font = new Map(type0).set("ToUnicode", reference(cmapRef));
+    if (copy.kind === "hyphen") {
+      const [descendantRef] = refsOf(type0.get("DescendantFonts")?.raw ?? "");
+      if (!descendantRef) continue;
+      const descendant = new Map(file.dict(descendantRef));
+      const last = codes.at(-1)![0];
+      const map = Buffer.alloc(2 * (last + 1));
+      for (const [code, { gid }] of codes) map.writeUInt16BE(gid, 2 * code);
+      const mapRef = file.add();
+      file.set(mapRef, new Map([["Filter", raw("/FlateDecode")]]), deflateSync(map));
+      descendant.set("CIDToGIDMap", reference(mapRef));
+      descendant.set("W", raw(`[1 [${codes.map(([, { gid }]) => widthOf(file.dict(descendantRef), gid)).join(" ")}]]`));
+      const descendantCopy = file.add();
+      file.set(descendantCopy, descendant);
+      font.set("DescendantFonts", raw(`[${descendantCopy.num} ${descendantCopy.gen} R]`));
+    }
+    const ref = file.add();
+    file.set(ref, font);
+    out.set(copy.name, ref);
+  }
+  return out;
+}
