@@ -7,6 +7,9 @@
  *   npm run bench -- --only cold,watch --runs 7
  *   npm run bench -- --only profile                 # node --cpu-prof of the cold build and the large edition
  *
+ * Set-up: scripts/bench/setup.sh (run first, by the bench itself) installs pandoc and WeasyPrint, so pandoc's PDFs
+ * are measured side by side (`pandoc --pdf-engine=weasyprint`).
+ *
  * Options: --runs N (default 5), --warmup N (default 1), --only LIST (cold, watch, large, deliver,
  * profile; default all but profile), --quick, --out FILE (default bench/results.json), --keep
  * (keep the temporary folders), --no-pandoc, --deliver-runs N (deliver only: N runs, no warm-up).
@@ -29,6 +32,7 @@ import { parseArgs } from "node:util";
 import { measure, running, summarise, Tracked, type RunSample, type Summary } from "./bench/measure.ts";
 import { pandocArgs, pandocVersion, pdfEngine, preparePandocInputs, PANDOC_FORMATS, PANDOC_FROM } from "./bench/pandoc.ts";
 import { formatProfile, summariseProfileFile, type ProfileSummary } from "./bench/profile.ts";
+import { chromiumPath } from "../pipeline/browser/chromium.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const CLI = path.join(ROOT, "bin/letterpress.js");
@@ -85,7 +89,15 @@ for (const g of only) {
   }
 }
 const want = (g: Group) => only.includes(g);
+/** The bench's own set-up (scripts/bench/setup.sh): pandoc and WeasyPrint, its PDF engine. */
+const SETUP = opts["no-pandoc"] ? undefined : spawnSync("bash", [path.join(ROOT, "scripts/bench/setup.sh")], { stdio: ["ignore", "inherit", "pipe"], encoding: "utf8" });
 const PANDOC = opts["no-pandoc"] ? undefined : pandocVersion();
+/** The Chromium the CLI runs (the same rule as the pipeline's), and its version. */
+const CHROMIUM = (() => {
+  const executable = chromiumPath();
+  const r = spawnSync(executable, ["--version"], { encoding: "utf8" });
+  return { path: executable, version: r.status === 0 ? r.stdout.trim() : "not found" };
+})();
 
 // ---------------------------------------------------------------------------------------------
 // results
@@ -774,6 +786,10 @@ async function main(): Promise<void> {
   const started = new Date();
   log(`bench: ${RUNS} run(s) after ${WARMUP} warm-up(s); groups: ${only.join(", ")}; ${os.availableParallelism()} cores, load ${loadStart.map((l) => l.toFixed(2)).join(" ")}`);
   log(`bench: ${PANDOC ?? "pandoc not used"}; temporary folders in ${base}`);
+  log(`bench: Chromium ${CHROMIUM.path} (${CHROMIUM.version})`);
+  if (SETUP && SETUP.status !== 0) notes.push(`scripts/bench/setup.sh failed (${tail(SETUP.stderr ?? "", 2).replace(/\n/g, " ")}): pandoc's PDF engine may be missing`);
+  const engine = pdfEngine();
+  log(`bench: pandoc's PDF engine: ${engine ?? "none"}`);
   try {
     if (want("cold")) await benchCold().catch((e: Error) => skipped.push({ id: "cold", reason: `failed: ${e.message}` }));
     if (want("watch")) await benchWatch().catch((e: Error) => skipped.push({ id: "watch", reason: `failed: ${e.message}` }));
@@ -788,7 +804,8 @@ async function main(): Promise<void> {
   const large = largeDoc ? await largeDoc.catch(() => undefined) : undefined;
 
   const out: string[] = [];
-  out.push("", `Letterpress bench — ${started.toISOString()} — ${RUNS} run(s) after ${WARMUP} warm-up(s), ${os.availableParallelism()} cores, load ${loadStart[0]!.toFixed(1)} → ${loadEnd[0]!.toFixed(1)}`, "");
+  out.push("", `Letterpress bench — ${started.toISOString()} — ${RUNS} run(s) after ${WARMUP} warm-up(s), ${os.availableParallelism()} cores, load ${loadStart[0]!.toFixed(1)} → ${loadEnd[0]!.toFixed(1)}`);
+  out.push(`Chromium: ${CHROMIUM.path} (${CHROMIUM.version})`, "");
   if (cases.length) out.push(table(), "");
   if (comparisons.length) {
     out.push("Compared with pandoc (median wall time, ours ÷ pandoc; below 1 = we are faster):");
@@ -817,6 +834,7 @@ async function main(): Promise<void> {
       pandoc: PANDOC ?? null,
       pandocFrom: PANDOC_FROM,
       pdfEngine: pdfEngine() ?? null,
+      chromium: CHROMIUM,
       kernel: os.release(),
     },
     git: await gitInfo(),
