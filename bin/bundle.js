@@ -18,13 +18,14 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const CACHE = path.join(ROOT, "node_modules", ".cache", "letterpress");
 /** Bump when the options below change. */
-const FORMAT = 3;
+const FORMAT = 4;
 /**
- * Packages left to Node's loader. None: puppeteer-core as hundreds of ES modules loads much more
- * slowly than bundled, and a PDF build waits for it before Chromium can be spawned (outputs are
- * byte-identical either way).
+ * Packages left to Node's loader: only the WebAssembly ones (HarfBuzz's subsetter and shaper, the
+ * WOFF2 codec), which find their .wasm files next to their own modules. The rest is bundled:
+ * puppeteer-core as hundreds of ES modules loads much more slowly than bundled, and a PDF
+ * build waits for it before Chromium can be spawned (outputs are byte-identical either way).
  */
-const EXTERNAL = [];
+const EXTERNAL = ["subset-font", "harfbuzzjs", "wawoff2"];
 
 async function files(dir) {
   const out = [];

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs the Debian packages Letterpress uses: Chromium (HTML checks, PDF rendering), Java for
+# Installs the Debian packages Letterpress uses: Chromium (HTML checks, PDF rendering; the headless
+# shell is what Letterpress runs when present, the full browser stays for tests run with either), Java for
 # the Nu HTML checker and EPUBCheck, poppler/qpdf (PDF read-back), gettext (msgfmt -c),
 # LibreOffice and pandoc (DOCX read-back), xmllint (XLIFF schema checks). Needs root (or sudo) and apt; skips what is installed.
 set -euo pipefail
-packages=(chromium default-jre-headless epubcheck poppler-utils qpdf gettext pandoc libreoffice-writer-nogui fonts-noto-core libxml2-utils)
+packages=(chromium chromium-headless-shell default-jre-headless epubcheck poppler-utils qpdf gettext pandoc libreoffice-writer-nogui fonts-noto-core libxml2-utils)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if ((${#missing[@]} == 0)); then exit 0; fi

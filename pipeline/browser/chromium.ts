@@ -10,9 +10,17 @@ import { base64Of } from "../base64.ts";
 import { ConfigError } from "../errors.ts";
 import { signalsLeftToCaller } from "./signals.ts";
 
-/** Where Chromium is: $CHROMIUM_PATH, $PUPPETEER_EXECUTABLE_PATH, or Debian's /usr/bin/chromium. */
-export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string {
-  return env.CHROMIUM_PATH || env.PUPPETEER_EXECUTABLE_PATH || "/usr/bin/chromium";
+/** Debian's headless-only build of Chromium (package chromium-headless-shell): no browser UI to load. */
+export const HEADLESS_SHELL = "/usr/bin/chromium-headless-shell";
+/** Debian's full Chromium, when the headless shell is not installed. */
+export const FULL_CHROMIUM = "/usr/bin/chromium";
+
+/**
+ * Where Chromium is: $CHROMIUM_PATH, $PUPPETEER_EXECUTABLE_PATH, else Debian's headless shell when
+ * installed, else Debian's /usr/bin/chromium.
+ */
+export function chromiumPath(env: NodeJS.ProcessEnv = process.env, exists: (file: string) => boolean = existsSync): string {
+  return env.CHROMIUM_PATH || env.PUPPETEER_EXECUTABLE_PATH || (exists(HEADLESS_SHELL) ? HEADLESS_SHELL : FULL_CHROMIUM);
 }
 
 /**
@@ -24,7 +32,7 @@ export async function launchChromium(env: NodeJS.ProcessEnv = process.env): Prom
   const executablePath = chromiumPath(env);
   if (!existsSync(executablePath)) {
     throw new ConfigError(`Chromium not found at ${executablePath}`, {
-      hint: "install it with `apt-get install chromium` (Debian/Ubuntu) or set CHROMIUM_PATH",
+      hint: "install it with `apt-get install chromium-headless-shell` (Debian/Ubuntu) or set CHROMIUM_PATH",
     });
   }
   const profile = mkdtempSync(path.join(tmpdir(), "letterpress-chromium-"));
@@ -38,7 +46,8 @@ export async function launchChromium(env: NodeJS.ProcessEnv = process.env): Prom
   try {
     const browser = await puppeteer.launch({
       executablePath,
-      headless: true,
+      // The headless shell is the old headless mode as a program of its own ("shell"); the full browser runs its new headless mode.
+      headless: path.basename(executablePath).includes("headless-shell") ? "shell" : true,
       // Unless the command stops the browser itself on Ctrl-C (signals.ts).
       handleSIGINT: !signalsLeftToCaller(),
       handleSIGTERM: !signalsLeftToCaller(),

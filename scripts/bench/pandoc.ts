@@ -23,7 +23,7 @@ export const PANDOC_FROM = "gfm+footnotes+yaml_metadata_block";
 export const PANDOC_FORMATS = ["html", "docx", "epub"] as const;
 export type PandocFormat = (typeof PANDOC_FORMATS)[number];
 
-/** Engines pandoc 2.x can use for PDF; none is usually installed here. */
+/** Engines pandoc 2.x can use for PDF, in order of preference (scripts/bench/setup.sh installs WeasyPrint). */
 const PDF_ENGINES = ["weasyprint", "wkhtmltopdf", "prince", "pagedjs-cli", "pdflatex", "xelatex", "lualatex", "tectonic", "context", "pdfroff"];
 
 export function pandocVersion(): string | undefined {

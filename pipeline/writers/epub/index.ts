@@ -12,8 +12,7 @@
  */
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { EPub, type Chapter, type Options } from "epub-gen-memory";
 import { strToU8 } from "fflate";
 import type { Element, ElementContent } from "hast";
@@ -22,7 +21,7 @@ import { h } from "hastscript";
 import type { VFile } from "vfile";
 import type { Footnote, ImageResource, OutlineEntry, Publication, Writer } from "../../model.ts";
 import { dataUrl } from "../../transform/images.ts";
-import { allFaces, FAMILIES, FONT_STACK, facesCovering, facesFor, fontBytes, fontFaceRule, type FontFace } from "../shared/fonts.ts";
+import { embeddedFonts, FONT_STACK, fontFaceRule, mergeText, textByStyle } from "../shared/fonts.ts";
 import { appendToLastParagraph, backLinks, renderBody, type NoteStrategy } from "../shared/hast.ts";
 import { COMPRESSED, zipEntries, type ZipEntry } from "../shared/zip.ts";
 import { chapterXHTML, contentOPF, tocXHTML, type EpubTemplateData, type NavEntry } from "./templates.ts";
@@ -89,6 +88,8 @@ export interface EpubParts {
   pictures: ImageResource[];
   /** How many attributes travel through the library as classes (see `ReproducibleEPub`). */
   keptAttributes: number;
+  /** The subset fonts by their entry in the package (the library is given the original files, then they are replaced). */
+  fonts: Map<string, Uint8Array>;
 }
 
 export async function epubParts(pub: Publication, file?: VFile): Promise<EpubParts> {
@@ -108,13 +109,12 @@ export async function epubParts(pub: Publication, file?: VFile): Promise<EpubPar
   const entries = pub.outline;
   const toc = navTree(entries.length > 0 ? entries : [{ depth: 1, text: title, id: "content" }]);
   const tocTitle = labels.get("contents");
-  const navText = new Map<string, string>([["400 normal", flattenNav(toc)], ["700 normal", tocTitle]]);
-  const faces = await fontFacesFor(mergeText(textByStyle([article]), navText));
+  const fonts = await embeddedFonts(mergeText(textByStyle([article]), new Map([["400 normal", flattenNav(toc)], ["700 normal", tocTitle]])));
 
   const identifier = `urn:uuid:${uuidFrom(pub, content)}`;
   const modified = new Date(pub.epoch * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
   const css = [
-    ...faces.map((face) => fontFaceRule(face, `fonts/${fontFileName(face)}`)),
+    ...fonts.map((font) => fontFaceRule(font.face, `fonts/${font.name}`, font.ranges)),
     `body{font-family:${FONT_STACK}}`,
     await stylesheet,
   ].join("\n");
@@ -128,7 +128,7 @@ export async function epubParts(pub: Publication, file?: VFile): Promise<EpubPar
     tocTitle,
     prependChapterTitles: false,
     css,
-    fonts: faces.map((face) => ({ filename: fontFileName(face), url: pathToFileURL(face.file).href })),
+    fonts: fonts.map((font) => ({ filename: font.name, url: pathToFileURL(font.face.file).href })),
     contentOPF,
     chapterXHTML,
     tocXHTML,
@@ -160,7 +160,7 @@ export async function epubParts(pub: Publication, file?: VFile): Promise<EpubPar
     pictures: [...new Set(pictures)].map((image) => ({ href: `${IMAGES}/${image.name}`, mediaType: image.mediaType })),
   };
   const chapter = { id: CHAPTER_ID, title, content, filename: CHAPTER_FILE, dir: pub.dir };
-  return { options, chapter, identifier, pictures, keptAttributes: kept.attributes };
+  return { options, chapter, identifier, pictures, keptAttributes: kept.attributes, fonts: new Map(fonts.map((font) => [`OEBPS/fonts/${font.name}`, font.data])) };
 }
 
 /**
@@ -177,37 +177,39 @@ export async function epubParts(pub: Publication, file?: VFile): Promise<EpubPar
 class ReproducibleEPub extends EPub {
   private readonly pictures: readonly ImageResource[];
   private readonly keptAttributes: number;
+  private readonly fonts: ReadonlyMap<string, Uint8Array>;
 
-  constructor(options: Options, content: readonly Chapter[], identifier: string, pictures: readonly ImageResource[] = [], keptAttributes = 0) {
+  constructor(options: Options, content: readonly Chapter[], identifier: string, parts: { pictures?: readonly ImageResource[]; keptAttributes?: number; fonts?: ReadonlyMap<string, Uint8Array> } = {}) {
     super(options, content);
     this.uuid = identifier;
-    this.pictures = pictures;
-    this.keptAttributes = keptAttributes;
+    this.pictures = parts.pictures ?? [];
+    this.keptAttributes = parts.keptAttributes ?? 0;
+    this.fonts = parts.fonts ?? new Map();
   }
+
+  /** The fonts are the edition's subsets, added by `pack`: the library would read each whole face from disk. */
+  protected override async downloadAllFonts(): Promise<void> {}
 
   /** The book as a zip (see `shared/zip.ts`), every entry dated `epoch`. */
   async pack(epoch: number): Promise<Uint8Array> {
     await this.render();
     const chapters = new Set(this.content.map((chapter) => `OEBPS/${chapter.filename}`));
-    const fonts = new Map(this.options.fonts.map((font) => [`OEBPS/fonts/${font.filename}`, fileURLToPath(font.url)]));
     const entries: ZipEntry[] = [];
     for (const entry of Object.values(this.zip.files)) {
       // EPUB 3 needs no NCX; the library always writes one (and its playOrder/spine rules fail).
       if (entry.dir || entry.name === "OEBPS/toc.ncx") continue;
-      // A font is taken from the file's bytes (JSZip would copy it byte by byte). The library
-      // re-serialises chapters with every non-ASCII character as a numeric reference (`&#x642;`):
+      // The library re-serialises chapters with every non-ASCII character as a numeric reference (`&#x642;`):
       // valid, but three to eight times the size for Arabic or Chinese; they go back to UTF-8 text.
-      const font = fonts.get(entry.name);
-      const data = font
-        ? await fontBytes(font)
-        : chapters.has(entry.name)
-          ? strToU8(this.withAttributes(this.withPictures(decodeNonAsciiReferences(await entry.async("string")))))
-          : await entry.async("uint8array");
+      const data = chapters.has(entry.name)
+        ? strToU8(this.withAttributes(this.withPictures(decodeNonAsciiReferences(await entry.async("string")))))
+        : await entry.async("uint8array");
       // The `mimetype` entry comes first and is stored (OCF); fonts are compressed already.
       const store = entry.name === "mimetype" || COMPRESSED.test(entry.name);
       if (entry.name === "mimetype") entries.unshift({ name: entry.name, data, store });
       else entries.push({ name: entry.name, data, store });
     }
+    // Fonts and images are compressed already.
+    for (const [name, data] of this.fonts) entries.push({ name, data, store: true });
     for (const image of new Set(this.pictures)) {
       entries.push({ name: `OEBPS/${IMAGES}/${image.name}`, data: image.data, store: true });
     }
@@ -272,8 +274,8 @@ export function decodeNonAsciiReferences(xml: string): string {
 }
 
 export async function renderEpub(pub: Publication, file?: VFile): Promise<Uint8Array> {
-  const { options, chapter, identifier, pictures, keptAttributes } = await epubParts(pub, file);
-  return new ReproducibleEPub(options, [chapter], identifier, pictures, keptAttributes).pack(pub.epoch);
+  const { options, chapter, identifier, pictures, keptAttributes, fonts } = await epubParts(pub, file);
+  return new ReproducibleEPub(options, [chapter], identifier, { pictures, keptAttributes, fonts }).pack(pub.epoch);
 }
 
 export const epubWriter: Writer = {
@@ -361,88 +363,4 @@ function navTree(entries: ReadonlyArray<Pick<OutlineEntry, "depth" | "text" | "i
 
 function flattenNav(entries: NavEntry[]): string {
   return entries.map((e) => `${e.text}\n${flattenNav(e.children)}`).join("\n");
-}
-
-// ---------------------------------------------------------------------------------------------
-// Fonts
-
-type StyleKey = `${400 | 700} ${"normal" | "italic"}`;
-
-const BOLD = new Set(["strong", "b", "h1", "h2", "h3", "h4", "h5", "h6", "th"]);
-const ITALIC = new Set(["em", "i", "cite", "dfn", "var", "address"]);
-/** Classes the stylesheet sets in bold. */
-const BOLD_CLASSES = new Set(["name"]);
-
-/** The text of a fragment by the face it is set in, following the stylesheet's rules. */
-function textByStyle(nodes: ElementContent[]): Map<StyleKey, string> {
-  const out = new Map<StyleKey, string>();
-  const walk = (node: ElementContent, bold: boolean, italic: boolean) => {
-    if (node.type === "text") {
-      const key: StyleKey = `${bold ? 700 : 400} ${italic ? "italic" : "normal"}`;
-      out.set(key, (out.get(key) ?? "") + node.value);
-    } else if (node.type === "element") {
-      const classes = Array.isArray(node.properties.className) ? node.properties.className.map(String) : [];
-      const b = bold || BOLD.has(node.tagName) || classes.some((c) => BOLD_CLASSES.has(c));
-      const i = italic || ITALIC.has(node.tagName);
-      for (const child of node.children) walk(child, b, i);
-    }
-  };
-  for (const node of nodes) walk(node, false, false);
-  return out;
-}
-
-function mergeText(a: Map<StyleKey, string>, b: Map<string, string>): Map<StyleKey, string> {
-  const out = new Map(a);
-  for (const [key, text] of b) out.set(key as StyleKey, (out.get(key as StyleKey) ?? "") + text);
-  return out;
-}
-
-/**
- * The woff2 slices the text needs, only in the weights and styles it is set in. A family without
- * italics (Arabic, Chinese) serves italic text from its upright face. Slices overlap (Noto
- * Serif's `latin` and `latin-ext` both have `œ`): each character is served by the first family
- * of the stack that has it, and within a family by as few slices as possible.
- */
-async function fontFacesFor(text: Map<StyleKey, string>): Promise<FontFace[]> {
-  const faces = await allFaces();
-  const italicFamilies = new Set(faces.filter((f) => f.style === "italic").map((f) => f.family));
-  const covers = (face: FontFace, cp: number) => facesCovering(faces, cp).includes(face);
-  const chosen = new Map<string, FontFace>();
-  for (const [key, value] of text) {
-    const [weight, style] = key.split(" ") as [string, "normal" | "italic"];
-    // Variation selectors and invisible controls draw nothing: they must not pull in slices.
-    const visible = value.replace(/[\uFE00-\uFE0F\u200B-\u200F\u202A-\u202E\u2060-\u206F\n\r\t]/g, "");
-    if (!visible) continue;
-    const candidates = (await facesFor(visible)).filter((face) => {
-      const wanted = italicFamilies.has(face.family) ? style : "normal";
-      // Chinese bold would double a Chinese edition's size (each weight comes in its own slices
-      // of a few hundred characters): headings are drawn with the regular face in synthetic bold.
-      const weightWanted = face.family === FAMILIES.cjk.family ? 400 : Number(weight);
-      return face.weight === weightWanted && face.style === wanted;
-    });
-    let remaining = [...new Set([...visible].map((c) => c.codePointAt(0)!))];
-    for (const { family } of Object.values(FAMILIES)) {
-      const own = candidates.filter((f) => f.family === family);
-      const ownSet = new Set(own);
-      for (;;) {
-        // How many of the remaining characters each face covers (one pass, cached coverage).
-        const counts = new Map<FontFace, number>();
-        for (const cp of remaining) for (const face of facesCovering(faces, cp)) if (ownSet.has(face)) counts.set(face, (counts.get(face) ?? 0) + 1);
-        let best: FontFace | undefined;
-        let bestCount = 0;
-        for (const face of own) {
-          const n = counts.get(face) ?? 0;
-          if (n > bestCount) [best, bestCount] = [face, n];
-        }
-        if (!best) break;
-        chosen.set(best.file, best);
-        remaining = remaining.filter((cp) => !covers(best, cp));
-      }
-    }
-  }
-  return [...chosen.values()].sort((a, b) => fontFileName(a).localeCompare(fontFileName(b), "en"));
-}
-
-function fontFileName(face: FontFace): string {
-  return path.basename(face.file);
 }

@@ -11,7 +11,7 @@ import { h } from "hastscript";
 import { autonym, directionOf, Labels } from "../../i18n/labels.ts";
 import { isEditionOf, LANGUAGE_DIR } from "../../build/output.ts";
 import { readManifests, type Manifest } from "../../build/manifest.ts";
-import { FONT_STACK, htmlWithInlineFonts } from "../shared/fonts.ts";
+import { FONT_STACK, htmlWithInlineFonts, textByStyle } from "../shared/fonts.ts";
 
 const KIND: Record<string, string> = { html: "HTML", pdf: "PDF", docx: "Word (DOCX)", epub: "EPUB" };
 
@@ -85,10 +85,6 @@ export async function renderIndexPage(dir: string): Promise<Uint8Array> {
           ]) as ElementContent;
         }),
       ];
-  const text =
-    JSON.stringify(letters.flatMap((l) => l.editions.map((e) => autonym(e.lang)))) +
-    title +
-    letters.map((l) => l.manifest.title + Object.values(l.manifest.titles ?? {}).join("")).join("");
   const css = `
 html{font-family:${FONT_STACK};line-height:1.6;color:#1a1a1a;background:#fff}
 body{margin:0}main{max-width:42rem;margin-inline:auto;padding:1rem 1.25rem 2rem}
@@ -104,7 +100,7 @@ a{color:#0b4f8a}ul{padding-inline-start:1.25rem}`;
       ]),
       h("body", [h("main", body)]),
     ]);
-  return htmlWithInlineFonts(text, (fontRules) => `<!DOCTYPE html>\n${toHtml(tree(fontRules))}\n`);
+  return htmlWithInlineFonts(textByStyle(body), (fontRules) => `<!DOCTYPE html>\n${toHtml(tree(fontRules))}\n`);
 }
 
 function mime(ext: string): string {

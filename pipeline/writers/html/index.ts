@@ -9,9 +9,8 @@ import { toHtml } from "hast-util-to-html";
 import { h } from "hastscript";
 import type { VFile } from "vfile";
 import type { Publication, Writer } from "../../model.ts";
-import { FONT_STACK, htmlWithInlineFonts } from "../shared/fonts.ts";
+import { FONT_STACK, htmlWithInlineFonts, textByStyle } from "../shared/fonts.ts";
 import { appendToLastParagraph, backLinks, renderBody, type NoteStrategy } from "../shared/hast.ts";
-import { visibleText } from "../shared/text.ts";
 import { formatDate } from "../../i18n/labels.ts";
 
 const stylesheet = readFile(new URL("./style.css", import.meta.url), "utf8");
@@ -103,7 +102,7 @@ export async function renderHtmlPage(pub: Publication, options: { extraCss?: str
     footer,
   ];
 
-  const text = visibleText(bodyChildren) + pub.meta.title;
+  const text = textByStyle(bodyChildren);
   const css = `\n:root{--font-stack:${FONT_STACK}}\n${await stylesheet}${options.extraCss ?? ""}`;
   const head = (fontRules: string): Element[] => [
     h("meta", { charSet: "utf-8" }),

@@ -9,7 +9,7 @@ import type { Element, ElementContent } from "hast";
 import { h } from "hastscript";
 import type { Footnote, Publication } from "../../model.ts";
 import type { NoteStrategy } from "../shared/hast.ts";
-import { isArabicScript } from "./fonts.ts";
+import { isArabicScript } from "../shared/fonts.ts";
 
 /** Class of a note in the store and on the page (print.css, in-page.ts). */
 const NOTE_CLASS = "fn";

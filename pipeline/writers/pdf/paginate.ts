@@ -13,7 +13,7 @@
  */
 import type { Browser, CDPSession, Page } from "puppeteer-core";
 import { type BlockedRequest, sandboxPage } from "../../browser/chromium.ts";
-import { fontFile } from "./fonts.ts";
+import { fontFile } from "../shared/fonts.ts";
 import { installPaginator, type PaginationReport, type PaginatorWindow, type SplitPiece } from "./in-page.ts";
 
 /**
@@ -81,7 +81,7 @@ async function acquire(browser: Browser): Promise<PrintPage> {
   if (reused) return reused;
   const page = await openTab(browser);
   const session = await page.createCDPSession();
-  // The only requests answered: the fonts the document's rules name (see fonts.ts).
+  // The only requests answered: the fonts the document's rules name (see ../shared/fonts.ts).
   const blocked = await sandboxPage(page, () => false, (url) => fontFile(url)?.then((body) => ({ contentType: "font/woff2", body })), session);
   const errors: string[] = [];
   page.on("pageerror", (error) => errors.push(error instanceof Error ? error.message : String(error)));

@@ -2,7 +2,7 @@
  * The page template: the HTML document the paginator (in-page.ts) cuts into pages. The article is
  * the flow of blocks; the notes wait in a store after it (see notes.ts). The edition's direction is
  * set on the article and on every note. The fonts are the npm faces the text needs, named by URLs
- * the print page's request handler answers (see fonts.ts). The running head and the localised "Page X of Y" are
+ * the print page's request handler answers (see ../shared/fonts.ts). The running head and the localised "Page X of Y" are
  * written on each page by the paginator, from the body's data attributes.
  */
 import { readFile } from "node:fs/promises";
@@ -12,7 +12,7 @@ import { h } from "hastscript";
 import type { Publication } from "../../model.ts";
 import { renderBody } from "../shared/hast.ts";
 import { splitAtMark, visibleText } from "../shared/text.ts";
-import { editionFonts, isArabicScript } from "./fonts.ts";
+import { editionFonts, isArabicScript } from "../shared/fonts.ts";
 import { hyphenateTree } from "./hyphenate.ts";
 import { pdfNotes } from "./notes.ts";
 import { alignNumericColumns } from "./tables.ts";

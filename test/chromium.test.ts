@@ -1,0 +1,34 @@
+/**
+ * Which Chromium Letterpress runs: CHROMIUM_PATH, then PUPPETEER_EXECUTABLE_PATH, then Debian's
+ * headless shell when installed, then Debian's full Chromium; the one chosen on this machine starts
+ * and prints a page.
+ */
+import { existsSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { chromiumPath, FULL_CHROMIUM, HEADLESS_SHELL, launchChromium, stopChromium } from "../pipeline/browser/chromium.ts";
+
+describe("chromiumPath", () => {
+  it("prefers CHROMIUM_PATH, then PUPPETEER_EXECUTABLE_PATH, then the headless shell, then chromium", () => {
+    const all = () => true;
+    const none = () => false;
+    expect(chromiumPath({ CHROMIUM_PATH: "/opt/c", PUPPETEER_EXECUTABLE_PATH: "/opt/p" }, all)).toBe("/opt/c");
+    expect(chromiumPath({ PUPPETEER_EXECUTABLE_PATH: "/opt/p" }, all)).toBe("/opt/p");
+    expect(chromiumPath({}, all)).toBe(HEADLESS_SHELL);
+    expect(chromiumPath({}, none)).toBe(FULL_CHROMIUM);
+  });
+
+  it("starts the Chromium it chooses on this machine and prints with it", async () => {
+    const chosen = chromiumPath({});
+    expect(chosen).toBe(existsSync(HEADLESS_SHELL) ? HEADLESS_SHELL : FULL_CHROMIUM);
+    const browser = await launchChromium({});
+    try {
+      expect(browser.process()?.spawnfile).toBe(chosen);
+      const page = await browser.newPage();
+      await page.setContent("<p>Letterpress</p>");
+      const pdf = await page.pdf();
+      expect(Buffer.from(pdf.subarray(0, 5)).toString()).toBe("%PDF-");
+    } finally {
+      await stopChromium(browser);
+    }
+  }, 60_000);
+});
