@@ -1,8 +1,9 @@
 /**
  * Random documents (headings, paragraphs with footnote references, lists, tables, quotes, links,
  * UN symbols) and random translations that reorder each segment's inline structure: the build
- * never fails, and every format (HTML, DOCX, EPUB, as pandoc reads them back) of both editions
- * has the same footnote references and link targets. Few runs: each is a real build.
+ * never fails, and every format (HTML, DOCX, EPUB as pandoc reads them back; the PDF's link
+ * annotations as qpdf writes them out) of both editions has the same footnote references and link
+ * targets. Few runs: each is a real build.
  */
 import { execFile } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
@@ -12,6 +13,7 @@ import fc from "fast-check";
 import { po } from "gettext-parser";
 import { describe, expect, it } from "vitest";
 import { cli, project } from "./helpers.ts";
+import { pdfUncompressed } from "./readback.ts";
 
 const run = promisify(execFile);
 
@@ -83,6 +85,10 @@ async function structure(dir: string, lang: string) {
   expect(external(epub.links)).toEqual(external(html.links));
   expect(docx.notes).toBe(new Set(references).size);
   expect(epub.notes).toBe(references.length);
+  // The PDF: a link annotation to the note's destination at every reference, and the same targets.
+  const pdf = await pdfUncompressed(path.join(dir, lang, "doc.pdf"));
+  expect([...pdf.matchAll(/\/Dest \/(fn-\d+)\b/g)].map((m) => `#${m[1]}`).sort()).toEqual(references);
+  expect([...new Set([...pdf.matchAll(/\/URI \((https:[^)]*)\)/g)].map((m) => m[1]!))].sort()).toEqual(external(html.links));
   return { references, backlinks: html.links.filter((l) => /^#fnref-/.test(l)).sort(), external: external(html.links) };
 }
 
@@ -104,7 +110,7 @@ describe("random documents and reordering translations", () => {
         }
         await writeFile(file, po.compile(table, { foldLength: 0 }));
         const out = path.join(dir, "dist");
-        const result = await cli(["build", doc, "--format", "html,docx,epub", "--out", out, "--quiet"]);
+        const result = await cli(["build", doc, "--out", out, "--quiet"]);
         expect(result.stderr).not.toMatch(/translation-structure|internal error/);
         expect(result.code).toBe(0);
         expect(await structure(out, "fr")).toEqual(await structure(out, "en"));
