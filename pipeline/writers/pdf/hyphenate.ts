@@ -80,9 +80,14 @@ function ownLang(node: Element, lang: string): string {
 
 /** Soft hyphens in the running text of `nodes` (in place), each element in its own language. */
 export function hyphenateTree(nodes: ElementContent[], lang: string, inline = false): void {
-  for (const node of nodes) {
+  for (const [i, node] of nodes.entries()) {
     if (node.type === "text") {
-      if (inline) node.value = hyphenateText(node.value, lang);
+      if (!inline) continue;
+      // Text glued to the element after it (a word, then its note call): Chromium may end a line
+      // between a hyphenated word and that element, leaving the call alone at the head of the
+      // next line. The glued word keeps no soft hyphen.
+      const glued = nodes[i + 1]?.type === "element" ? /\S+$/u.exec(node.value) : null;
+      node.value = glued ? hyphenateText(node.value.slice(0, glued.index), lang) + glued[0] : hyphenateText(node.value, lang);
       continue;
     }
     if (node.type !== "element" || skipped(node)) continue;
