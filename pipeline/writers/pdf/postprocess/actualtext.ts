@@ -15,7 +15,7 @@
  * the tagged structure's marked content are unchanged.
  */
 import { deflateSync, inflateSync } from "node:zlib";
-import { joinHyphenatedWords, writeFontCopies, type PageFont, type PageText } from "./hyphens.ts";
+import { joinHyphenatedWords, widthOf, writeFontCopies, type FontCopy, type PageFont, type PageText } from "./hyphens.ts";
 import { dictionary, raw, reference, type Dict, type PdfUpdate, type Ref, type Value } from "./incremental.ts";
 
 /** Glyph id → text, from a ToUnicode CMap (bfchar and bfrange sections). */
@@ -64,24 +64,166 @@ function fromUtf16Hex(hex: string): string {
 }
 
 /**
- * One text object (between BT and ET) rewritten, or undefined when it is not a reversed run in the
- * form Chromium writes (then it stays as it is).
+ * Font copies for the glyphs of reversed runs (see `anchorRun`): the copy of a page font that
+ * draws `gid` and reads as `text` with pdf.js, as a resource name and code.
  */
-export function rewriteRun(body: string, fonts: ReadonlyMap<string, Map<number, string>>): string | undefined {
+export interface GlyphCopies {
+  /** The glyph's advance in the font's /W, in thousandths of an em. */
+  width(font: string, gid: number): number;
+  code(font: string, gid: number, text: string): number;
+  /** The copy's resource name. */
+  name(font: string): string;
+}
+
+interface Glyph {
+  /** Index of the line that draws it in the object's kept lines, and its place in that line's string. */
+  line: number;
+  index: number;
+  font: string;
+  gid: number;
+  /** What pdf.js reads for it: the font's ToUnicode text (pdf.js reverses the run's text as a whole). */
+  text: string;
+}
+
+/** An anchor for pdf.js: a glyph with an advance whose text is a letter, not a mark, space or control. */
+function isAnchor(text: string, width: number): boolean {
+  return width > 0 && text !== "" && text !== "\0" && !/\p{Mn}/u.test(text) && !/^\s/u.test(text) && !/\p{Cf}$/u.test(text);
+}
+
+const GLYPH_LINE = /^(?:(-?[\d.]+) (-?[\d.]+) Td )?<([0-9a-fA-F]+)> Tj$/;
+const JOINER = "\u2060";
+
+/**
+ * pdf.js (which reads ToUnicode, not ActualText) reads a run glyph by glyph in the order it is
+ * drawn, the run's visual order, and then reverses it. It starts a new text item where a glyph
+ * does not follow on from the last glyph with an advance and a letter's text, and it gives a glyph
+ * whose text holds a combining mark no advance and no place of its own. So a run whose first
+ * glyphs are a mark (on the word's last letter) or the advance-less alef of a lam-alef comes out
+ * as a fragment, a space, and the rest of the word; and a mark glyph with no ToUnicode text (a
+ * ligature of two marks) reads as U+0000 and breaks the word where it is raised.
+ *
+ * The rewrite draws such a run from copies of its fonts in which each glyph has a code of its own
+ * whose ToUnicode text is chosen: a glyph without text reads as its span's text; the leading glyphs
+ * read as U+2060 WORD JOINER (which pdf.js skips) and the first letter glyph as the letters before
+ * it and its own; what follows from the first mark on is read by one of the leading mark glyphs,
+ * now drawn just after that letter. Returns false (nothing changed) when the run has none of
+ * these or is in a form this does not handle. The glyphs drawn, and where, do not change.
+ */
+function anchorRun(kept: string[], glyphs: Glyph[], spanTexts: string[], spans: number[], copies: GlyphCopies): boolean {
+  // A glyph without text (a ligature of two marks) reads as its span's text, or as the span's marks
+  // where the span's other glyphs read as its letters.
+  const missing = (g: Glyph) => g.text === "\0" || g.text === "";
+  const texts = glyphs.map((g, i) => {
+    const span = spanTexts[i];
+    if (!missing(g) || !span) return g.text;
+    const others = glyphs.filter((o, j) => j !== i && spans[j] === spans[i]);
+    const own = others.length && others.every((o) => !missing(o)) ? span.replace(/\P{M}/gu, "") : span;
+    return [...own].reverse().join("");
+  });
+  let changed = texts.some((t, i) => t !== glyphs[i]!.text);
+  const widths = glyphs.map((g) => copies.width(g.font, g.gid));
+  const k = texts.findIndex((t, i) => isAnchor(t, widths[i]!));
+  let move: { carrier: number; anchor: number } | undefined;
+  if (k > 0 && !texts.slice(0, k).some((t) => /^\s/u.test(t))) {
+    const all = texts.slice(0, k + 1).join("").replace(/\p{Cf}/gu, "");
+    const prefix = /^[^\p{Mn}]*/u.exec(all)![0];
+    const rest = all.slice(prefix.length);
+    let ok = prefix !== "";
+    if (ok && rest !== "") {
+      // A leading glyph drawn alone (a mark, preferably) reads the rest, drawn after the letter.
+      const alone = (i: number) => GLYPH_LINE.exec(kept[glyphs[i]!.line]!)?.[1] !== undefined && glyphs.filter((g) => g.line === glyphs[i]!.line).length === 1;
+      const candidates = [...Array(k).keys()].filter(alone);
+      const carrier = candidates.find((i) => /\p{Mn}/u.test(texts[i]!)) ?? candidates[0];
+      const after = glyphs[k + 1];
+      const between = kept.slice(glyphs[carrier ?? 0]!.line, (after ?? glyphs[k]!).line + 1);
+      const positioned = glyphs.slice(carrier ?? 0, k + 2).every((g, i, list) => (i > 0 && list[i - 1]!.line === g.line) || GLYPH_LINE.exec(kept[g.line]!)?.[1] !== undefined);
+      ok =
+        carrier !== undefined &&
+        positioned &&
+        alone(k) &&
+        (glyphs[carrier + 1]!.line === glyphs[k]!.line || alone(carrier + 1)) &&
+        (!after || GLYPH_LINE.exec(kept[after.line]!)?.[1] !== undefined) &&
+        !between.some((l) => / Tm$/.test(l));
+      if (ok) move = { carrier: carrier!, anchor: k };
+    }
+    if (ok) {
+      for (let i = 0; i < k; i++) texts[i] = JOINER;
+      texts[k] = prefix;
+      if (move) texts[move.carrier] = rest;
+      changed = true;
+    }
+  }
+  if (!changed) return false;
+
+  // Codes from the copies, line by line.
+  const codes = new Map<number, string[]>();
+  glyphs.forEach((g, i) => {
+    const code = copies.code(g.font, g.gid, texts[i]!);
+    const list = codes.get(g.line) ?? [];
+    list[g.index] = code.toString(16).toUpperCase().padStart(4, "0");
+    codes.set(g.line, list);
+  });
+  for (const [line, list] of codes) kept[line] = kept[line]!.replace(/<[0-9a-fA-F]+> Tj$/, `<${list.join("")}> Tj`);
+  for (const [i, line] of kept.entries()) {
+    const tf = /^\/(\S+)(\s+[\d.]+\s+Tf)$/.exec(line.trim());
+    if (tf && glyphs.some((g) => g.font === tf[1])) kept[i] = `/${copies.name(tf[1]!)}${tf[2]}`;
+  }
+  if (move) {
+    // Td is relative to the line start, which the previous Td set: the offsets are recomputed
+    // around the moved line so that every glyph stays where it was.
+    const td = (line: number) => {
+      const m = GLYPH_LINE.exec(kept[line]!)!;
+      return { x: Number(m[1]), y: Number(m[2]), show: kept[line]!.replace(/^.* Td /, "") };
+    };
+    const set = (line: number, x: number, y: number, show: string) => (kept[line] = `${number(x)} ${number(y)} Td ${show}`);
+    const { carrier, anchor } = move;
+    const c = td(glyphs[carrier]!.line);
+    let dx = 0;
+    let dy = 0;
+    for (let i = carrier + 1; i <= anchor; i++) {
+      if (glyphs[i]!.line === glyphs[i - 1]!.line) continue;
+      const t = td(glyphs[i]!.line);
+      dx += t.x;
+      dy += t.y;
+    }
+    const next = td(glyphs[carrier + 1]!.line);
+    set(glyphs[carrier + 1]!.line, next.x + c.x, next.y + c.y, next.show);
+    const after = glyphs[anchor + 1];
+    if (after) {
+      const a = td(after.line);
+      set(after.line, a.x + dx, a.y + dy, a.show);
+    }
+    const carrierLine = `${number(-dx)} ${number(-dy)} Td ${c.show}`;
+    kept.splice(glyphs[anchor]!.line + 1, 0, carrierLine);
+    kept.splice(glyphs[carrier]!.line, 1);
+  }
+  return true;
+}
+
+/**
+ * One text object (between BT and ET) rewritten, or undefined when it is not a reversed run in the
+ * form Chromium writes (then it stays as it is). With `copies`, the run is also drawn from font
+ * copies where pdf.js would read it in pieces (see `anchorRun`).
+ */
+export function rewriteRun(body: string, fonts: ReadonlyMap<string, Map<number, string>>, copies?: GlyphCopies): string | undefined {
   if (!body.includes("/ReversedChars BMC")) return undefined;
   const lines = body.split("\n");
   const kept: string[] = [];
-  const stack: Array<{ text: string | undefined; used: boolean }> = [];
+  const stack: Array<{ text: string | undefined; used: boolean; id?: number }> = [];
   const glyphs: string[] = [];
+  const records: Glyph[] = [];
+  /** Each glyph's span text (on a span's first glyph) and span (-1 for none). */
+  const spanTexts: string[] = [];
+  const spanIds: number[] = [];
   let font: Map<number, string> | undefined;
+  let fontName = "";
   let reversed = 0;
   let spans = 0;
   for (const line of lines) {
     const trimmed = line.trim();
     const span = SPAN.exec(trimmed);
     if (span) {
-      spans++;
-      stack.push({ text: fromUtf16Hex(span[1]!), used: false });
+      stack.push({ text: fromUtf16Hex(span[1]!), used: false, id: spans++ });
       continue;
     }
     if (/^\/\S+\s*(<<.*>>\s*)?BDC$|^\/\S+\s+BMC$/.test(trimmed)) {
@@ -97,7 +239,10 @@ export function rewriteRun(body: string, fonts: ReadonlyMap<string, Map<number, 
       continue;
     }
     const tf = FONT.exec(trimmed);
-    if (tf) font = fonts.get(tf[1]!);
+    if (tf) {
+      font = fonts.get(tf[1]!);
+      fontName = tf[1]!;
+    }
     if (/\bTJ$|'$|"$/.test(trimmed)) return undefined;
     const show = SHOW.exec(trimmed);
     if (show) {
@@ -105,16 +250,21 @@ export function rewriteRun(body: string, fonts: ReadonlyMap<string, Map<number, 
       const span = stack.findLast((m) => m.text !== undefined);
       for (let i = 0; i + 4 <= show[1]!.length; i += 4) {
         const gid = parseInt(show[1]!.slice(i, i + 4), 16);
+        const own = span ? (span.used ? "" : span.text!) : "";
         if (span) {
-          glyphs.push(span.used ? "" : span.text!);
+          glyphs.push(own);
           span.used = true;
         } else glyphs.push(font.get(gid) ?? "");
+        records.push({ line: kept.length, index: i / 4, font: fontName, gid, text: font.get(gid) ?? "" });
+        spanTexts.push(own);
+        spanIds.push(span?.id ?? -1);
       }
     }
     kept.push(line);
   }
   if (stack.length !== 0 || reversed !== 1 || glyphs.length === 0) return undefined;
-  if (!spans) return undefined;
+  const anchored = copies !== undefined && records.every((r) => GLYPH_LINE.test(kept[r.line]!.trim())) && anchorRun(kept, records, spanTexts, spanIds, copies);
+  if (!spans && !anchored) return undefined;
   // Logical order is the glyphs' texts from the last glyph to the first; the span is written in
   // visual order, character by character (see the module comment).
   const text = [...glyphs.reverse().join("")].reverse().join("");
@@ -162,10 +312,10 @@ export function dropSoftHyphens(content: string): string {
 }
 
 /** A content stream with every reversed run rewritten and soft-hyphen glyphs removed. */
-export function rewriteContent(content: string, fonts: ReadonlyMap<string, Map<number, string>>): string {
+export function rewriteContent(content: string, fonts: ReadonlyMap<string, Map<number, string>>, copies?: GlyphCopies): string {
   if (/<feff(?:[0-9a-f]{4})*00ad/i.test(content)) content = dropSoftHyphens(content);
   return content.replace(/(^|\n)BT(\n[\s\S]*?\n)ET(?=\n|$)/g, (whole, before: string, body: string) => {
-    const run = rewriteRun(body, fonts);
+    const run = rewriteRun(body, fonts, copies);
     return run === undefined ? whole : `${before}BT${run}ET`;
   });
 }
@@ -198,6 +348,7 @@ export function updateActualText(file: PdfUpdate): number {
   }
   const pages: Page[] = [];
   const texts: PageText[] = [];
+  const glyphCopies = new Map<string, FontCopy & { pages: Set<number> }>();
   const visit = (ref: Ref, inherited: Value | undefined, seen: Set<number>) => {
     if (seen.has(ref.num)) return;
     seen.add(ref.num);
@@ -225,14 +376,44 @@ export function updateActualText(file: PdfUpdate): number {
       return stream && { ref: content, dict: stream.dict, text: stream.text };
     });
     const byName = new Map([...fonts].map(([key, font]) => [key, font.toUnicode]));
-    const streams = contents.map((c) => (c ? (/\/ReversedChars|<feff(?:[0-9a-f]{4})*00ad/i.test(c.text) ? rewriteContent(c.text, byName) : c.text) : ""));
+    const page = pages.length;
+    const copyOf = (name: string) => {
+      const font = fonts.get(name)!;
+      const key = `LPG${font.ref.num}`;
+      let copy = glyphCopies.get(key);
+      if (!copy) {
+        copy = { name: key, of: font.ref, kind: "glyphs", codes: new Map(), pages: new Set() };
+        glyphCopies.set(key, copy);
+      }
+      copy.pages.add(page);
+      return copy;
+    };
+    const copies: GlyphCopies = {
+      width: (name, gid) => {
+        const ref = fonts.get(name)?.ref;
+        const descendant = ref && refsIn(file.dict(ref).get("DescendantFonts"))[0];
+        return descendant ? widthOf(file.dict(descendant), gid) : 0;
+      },
+      name: (name) => copyOf(name).name,
+      code: (name, gid, text) => {
+        const copy = copyOf(name);
+        const found = [...copy.codes].find(([, c]) => c.gid === gid && c.text === text)?.[0];
+        if (found !== undefined) return found;
+        copy.codes.set(copy.codes.size + 1, { gid, text });
+        return copy.codes.size;
+      },
+    };
+    const streams = contents.map((c) => (c ? (/\/ReversedChars|<feff(?:[0-9a-f]{4})*00ad/i.test(c.text) ? rewriteContent(c.text, byName, copies) : c.text) : ""));
     pages.push({ ref, resources, contents });
     texts.push({ fonts, streams });
   };
   const root = catalog.get("Pages")?.ref;
   if (root) visit(root, undefined, new Set());
 
-  const copies = joinHyphenatedWords(texts);
+  const copies = [
+    ...[...glyphCopies.values()].map((c) => ({ ...c, pages: [...c.pages].sort((a, b) => a - b) })),
+    ...joinHyphenatedWords(texts),
+  ];
   const written = writeFontCopies(file, copies);
   for (const [i, page] of pages.entries()) {
     const added = copies.filter((c) => c.pages.includes(i) && written.has(c.name));

@@ -34,8 +34,11 @@ export interface FontCopy {
   /** Resource name on every page that uses it. */
   name: string;
   of: Ref;
-  kind: "hyphen" | "silent";
-  /** hyphen: code → [glyph id, text]; silent: code → glyph id (text is a space). */
+  kind: "hyphen" | "silent" | "glyphs";
+  /**
+   * hyphen and glyphs: code → [glyph id, text] (own codes, numbered from 1); silent: code → glyph
+   * id (text is a space).
+   */
   codes: Map<number, { gid: number; text: string }>;
 }
 
@@ -347,7 +350,7 @@ export function writeFontCopies(file: PdfUpdate, copies: readonly FontCopy[]): M
     const cmapRef = file.add();
     file.set(cmapRef, cmap.dict, cmap.data);
     const font = new Map(type0).set("ToUnicode", reference(cmapRef));
-    if (copy.kind === "hyphen") {
+    if (copy.kind !== "silent") {
       const [descendantRef] = refsOf(type0.get("DescendantFonts")?.raw ?? "");
       if (!descendantRef) continue;
       const descendant = new Map(file.dict(descendantRef));
