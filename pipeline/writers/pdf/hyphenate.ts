@@ -64,7 +64,9 @@ function hyphenateWord(word: string, hyphenate: Hyphenate): string {
 export function hyphenateText(text: string, lang: string): string {
   const hyphenate = hyphenatorFor(lang);
   if (!hyphenate) return text;
-  return text.replace(/[\p{L}\p{M}]+/gu, (word) => hyphenateWord(word, hyphenate));
+  // A word bound to what follows by a no-break space (French `exactitude :`) keeps no soft
+  // hyphen either: with one, Chromium may break the line at the no-break space.
+  return text.replace(/[\p{L}\p{M}]+(?![\p{L}\p{M}]*[\u00a0\u202f])/gu, (word) => hyphenateWord(word, hyphenate));
 }
 
 function skipped(node: Element): boolean {
