@@ -3,8 +3,10 @@
 # shell is what Letterpress runs when present, the full browser stays for tests run with either), Java for
 # the Nu HTML checker and EPUBCheck, poppler/qpdf (PDF read-back), gettext (msgfmt -c),
 # LibreOffice and pandoc (DOCX read-back), xmllint (XLIFF schema checks). Needs root (or sudo) and apt; skips what is installed.
+# With arguments, installs those packages instead (the benchmark's own: scripts/bench/setup.sh).
 set -euo pipefail
 packages=(chromium chromium-headless-shell default-jre-headless epubcheck poppler-utils qpdf gettext pandoc libreoffice-writer-nogui fonts-noto-core libxml2-utils)
+if (($# > 0)); then packages=("$@"); fi
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if ((${#missing[@]} == 0)); then exit 0; fi

@@ -119,6 +119,22 @@ export interface PdfJsPage {
   paragraphs: string[];
 }
 
+/**
+ * pdf.js's text items with the innermost marked-content sequence that has an id (an MCID of the
+ * structure tree) around each.
+ */
+function* markedItems(items: readonly unknown[]): Generator<{ item: Item; mark: string | undefined }> {
+  const open: string[] = [];
+  for (const raw of items as Array<Item | { type: string; id?: string }>) {
+    if ("type" in raw) {
+      if (raw.type === "beginMarkedContentProps" || raw.type === "beginMarkedContent") open.push(raw.id ?? "");
+      else if (raw.type === "endMarkedContent") open.pop();
+      continue;
+    }
+    yield { item: raw, mark: open.findLast((id) => id !== "") };
+  }
+}
+
 /** Each page's type-area text as pdf.js extracts it, its font sizes, and its tagged paragraphs. */
 export async function pdfjsRead(file: string): Promise<PdfJsPage[]> {
   const doc = await openPdf(file);
@@ -131,17 +147,8 @@ export async function pdfjsRead(file: string): Promise<PdfJsPage[]> {
       let text = "";
       const sizes: PdfJsPage["sizes"] = [];
       const byMark = new Map<string, string>();
-      const open: string[] = [];
-      for (const raw of content.items as Array<Item | { type: string; id?: string }>) {
-        if ("type" in raw) {
-          if (raw.type === "beginMarkedContentProps" || raw.type === "beginMarkedContent") open.push(raw.id ?? "");
-          else if (raw.type === "endMarkedContent") open.pop();
-          continue;
-        }
-        const item = raw;
+      for (const { item, mark } of markedItems(content.items)) {
         const top = height - item.transform[5]!;
-        // The innermost marked-content sequence with an id (an MCID of the structure tree).
-        const mark = open.findLast((id) => id !== "");
         if (mark) byMark.set(mark, (byMark.get(mark) ?? "") + item.str + (item.hasEOL ? " " : ""));
         if (top < TOP - 4 || top > height - BOTTOM + 4) continue;
         text += item.str + (item.hasEOL ? "\n" : "");
@@ -307,14 +314,7 @@ export async function pageBlocks(file: string, direction: "ltr" | "rtl" = "ltr")
       const page = await doc.getPage(n);
       const content = await page.getTextContent({ includeMarkedContent: true });
       const byMark = new Map<string, Array<{ x0: number; x1: number; y: number; size: number; str: string }>>();
-      const open: string[] = [];
-      for (const raw of content.items as Array<Item | { type: string; id?: string }>) {
-        if ("type" in raw) {
-          if (raw.type === "beginMarkedContentProps" || raw.type === "beginMarkedContent") open.push(raw.id ?? "");
-          else if (raw.type === "endMarkedContent") open.pop();
-          continue;
-        }
-        const mark = open.findLast((id) => id !== "");
+      for (const { item: raw, mark } of markedItems(content.items)) {
         if (!mark || !raw.str.trim()) continue;
         const list = byMark.get(mark) ?? [];
         list.push({ x0: raw.transform[4]!, x1: raw.transform[4]! + raw.width, y: Math.round(raw.transform[5]!), size: Math.hypot(raw.transform[2]!, raw.transform[3]!), str: raw.str });
