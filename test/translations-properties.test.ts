@@ -3,8 +3,9 @@
  * mutations never crash the readers, and what goes out comes back unchanged. Run counts are kept
  * small: these run in-process, without the CLI.
  */
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import fc from "fast-check";
+import { parse as parseYaml } from "yaml";
 import { VFile } from "vfile";
 import { describe, expect, it } from "vitest";
 import { parsePluralForms, samePluralForms } from "../pipeline/i18n/lang.ts";
@@ -143,15 +144,29 @@ describe("mutated data files", () => {
   const YAML = "organisations:\n  - name: Access Now\n  - name: ARTICLE 19\nindividuals:\n  - name: Ada Lovelace\n    family: Lovelace\n    affiliation: Analytical Engines\n";
   const CSV = 'Name,Type,Country\n"Access Now",organisation,\n"Lovelace, Ada",individual,UK\n';
 
-  it("a mutated signatories YAML or CSV never crashes the CLI: it is read, or a message says why", async () => {
-    const dir = await project({ "package.json": "{}", "doc.md": "---\nlang: en\nsignatories: signatories.yaml\n---\n\n# Title\n\nText.\n", "signatories.yaml": YAML });
+  it("a mutated signatories YAML or CSV never crashes the CLI: it is read, or a message says why; read without a message, the edition lists what the file says", async () => {
+    const dir = await project({ "package.json": "{}", "doc.md": "---\nlang: en\nsignatories: signatories.yaml\n---\n\n# Title\n\nText.\n\n<!-- signatories -->\n", "signatories.yaml": YAML });
     const doc = `${dir}/doc.md`;
+    /** The HTML edition lists exactly the names a YAML reader finds in `yaml`. */
+    const showsWhatTheFileSays = async (yaml: string) => {
+      const out = `${dir}/out`;
+      expect((await cli(["build", doc, "--format", "html", "--out", out, "--quiet"])).code).toBe(0);
+      const html = await readFile(`${out}/en/doc.html`, "utf8");
+      const shown = [...html.matchAll(/<li dir="auto">(?:<span class="name">)?([^<]*)</g)].map((m) => m[1]!.replace(/&#x26;|&amp;/g, "&"));
+      const data = parseYaml(yaml) as { organisations?: Array<{ name: unknown }> | null; individuals?: Array<{ name: unknown }> | null } | null;
+      const names = [...(data?.organisations ?? []), ...(data?.individuals ?? [])].map((e) => String(e.name).replace(/\s+/g, " ").trim());
+      expect(shown.map((n) => n.replace(/\s+/g, " ").trim()).sort()).toEqual(names.sort());
+    };
+    await showsWhatTheFileSays(YAML);
     await fc.assert(
       fc.asyncProperty(mutate(YAML), mutate(CSV), async (yaml, csv) => {
         await writeFile(`${dir}/signatories.yaml`, yaml);
         const check = await cli(["check", doc]);
         expect(check.code).not.toBe(2);
         if (check.code === 1) expect(check.stderr).toMatch(/\d+:\d+|error/);
+        // Never silently wrong: a file read without a word gives, in the edition, exactly the
+        // names the file has as any YAML reader sees them.
+        if (check.code === 0 && check.stderr.trim() === "") await showsWhatTheFileSays(yaml);
         await writeFile(`${dir}/signatories.yaml`, YAML);
         await writeFile(`${dir}/in.csv`, csv);
         const imported = await cli(["signatories", "import", `${dir}/in.csv`, doc, "--dry-run", "--quiet"]);
