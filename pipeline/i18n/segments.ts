@@ -38,7 +38,18 @@ export function inlineMarkdown(children: PhrasingContent[]): string {
 }
 
 /** Every segment of a document, in document order. */
-export function extractSegments(doc: LoadedDocument): Segment[] {
+export function extractSegments(doc: LoadedDocument): readonly Segment[] {
+  // A document's segments are cut once: a build asks for them for every language (overlay, and
+  // whether a language it does not make is complete).
+  let segments = cut.get(doc);
+  if (!segments) cut.set(doc, (segments = cutSegments(doc)));
+  return segments;
+}
+
+/** Segments by document (a loaded document is never changed after loading). */
+const cut = new WeakMap<LoadedDocument, readonly Segment[]>();
+
+function cutSegments(doc: LoadedDocument): Segment[] {
   const segments: Segment[] = [];
   const collect = (root: Parent, scope: string) => {
     const counters = new Map<string, number>();

@@ -144,7 +144,7 @@ export async function loadEditions(
   memo?: Memo,
 ): Promise<LoadedEdition[]> {
   if (langs.length === 0) return [];
-  let segments: Segment[] | undefined;
+  let segments: readonly Segment[] | undefined;
   // What every overlay depends on besides its PO file: the canonical tree (with embedded images),
   // the document's text (front matter) and the options.
   const common = memo && keyOf(String(doc.file.value), JSON.stringify(doc.tree), options.strict ? "strict" : "", options.partial ? "partial" : "");
