@@ -12,7 +12,6 @@
  */
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { pathToFileURL } from "node:url";
 import { EPub, type Chapter, type Options } from "epub-gen-memory";
 import { strToU8 } from "fflate";
 import type { Element, ElementContent } from "hast";
@@ -88,7 +87,7 @@ export interface EpubParts {
   pictures: ImageResource[];
   /** How many attributes travel through the library as classes (see `ReproducibleEPub`). */
   keptAttributes: number;
-  /** The subset fonts by their entry in the package (the library is given the original files, then they are replaced). */
+  /** The subset fonts by their entry in the package (listed by our package template, packed by `ReproducibleEPub`). */
   fonts: Map<string, Uint8Array>;
 }
 
@@ -128,7 +127,6 @@ export async function epubParts(pub: Publication, file?: VFile): Promise<EpubPar
     tocTitle,
     prependChapterTitles: false,
     css,
-    fonts: fonts.map((font) => ({ filename: font.name, url: pathToFileURL(font.face.file).href })),
     contentOPF,
     chapterXHTML,
     tocXHTML,
@@ -157,6 +155,7 @@ export async function epubParts(pub: Publication, file?: VFile): Promise<EpubPar
     tocTitleLang: labels.isFallback("contents") ? "en" : "",
     chapterHref: CHAPTER_FILE,
     startFragment: pub.outline.find((e) => e.kind === "heading")?.id || "content",
+    embeddedFonts: fonts.map((font) => ({ filename: font.name, mediaType: "font/woff2" })),
     pictures: [...new Set(pictures)].map((image) => ({ href: `${IMAGES}/${image.name}`, mediaType: image.mediaType })),
   };
   const chapter = { id: CHAPTER_ID, title, content, filename: CHAPTER_FILE, dir: pub.dir };
@@ -186,9 +185,6 @@ class ReproducibleEPub extends EPub {
     this.keptAttributes = parts.keptAttributes ?? 0;
     this.fonts = parts.fonts ?? new Map();
   }
-
-  /** The fonts are the edition's subsets, added by `pack`: the library would read each whole face from disk. */
-  protected override async downloadAllFonts(): Promise<void> {}
 
   /** The book as a zip (see `shared/zip.ts`), every entry dated `epoch`. */
   async pack(epoch: number): Promise<Uint8Array> {

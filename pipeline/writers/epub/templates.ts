@@ -41,6 +41,8 @@ export interface EpubTemplateData {
   startFragment: string;
   /** The document's images, packaged by the EPUB writer under `images/`. */
   pictures: Array<{ href: string; mediaType: string }>;
+  /** The edition's subset fonts, packaged by the EPUB writer under `fonts/`. */
+  embeddedFonts: Array<{ filename: string; mediaType: string }>;
 }
 
 export const contentOPF = `<?xml version="1.0" encoding="UTF-8"?>
@@ -82,7 +84,7 @@ export const contentOPF = `<?xml version="1.0" encoding="UTF-8"?>
 <% content.forEach(function (chapter) { -%>
     <item id="<%= chapter.id %>" href="<%= chapter.filename %>" media-type="application/xhtml+xml"/>
 <% }) -%>
-<% fonts.forEach(function (font, i) { -%>
+<% embeddedFonts.forEach(function (font, i) { -%>
     <item id="font-<%= i + 1 %>" href="fonts/<%= font.filename %>" media-type="<%= font.mediaType %>"/>
 <% }) -%>
 <% pictures.forEach(function (picture, i) { -%>
