@@ -1,6 +1,7 @@
 /**
  * Base64 of bytes that are sent again and again (font files: inlined in every HTML page, served to
- * every print page), encoded once per buffer and kept while the buffer lives.
+ * every print page; a document's images, inlined in every edition), encoded once per buffer and
+ * kept while the buffer lives.
  */
 const encoded = new WeakMap<Uint8Array, string>();
 

@@ -13,6 +13,7 @@ import { imageSize } from "image-size";
 import type { Image, Root } from "mdast";
 import { visit } from "unist-util-visit";
 import type { VFile } from "vfile";
+import { base64Of } from "../base64.ts";
 import type { ImageResource } from "../model.ts";
 import { protocolOf } from "../policy.ts";
 
@@ -88,7 +89,10 @@ export async function loadImages(tree: Root, file: VFile, documentPath: string, 
   return resources;
 }
 
-/** The image as a `data:` URL, for the formats that inline it (HTML, the PDF's print page). */
+/**
+ * The image as a `data:` URL, for the formats that inline it (HTML, the PDF's print page), encoded
+ * once per image however many editions and formats ask.
+ */
 export function dataUrl(image: ImageResource): string {
-  return `data:${image.mediaType};base64,${Buffer.from(image.data).toString("base64")}`;
+  return `data:${image.mediaType};base64,${base64Of(image.data)}`;
 }
