@@ -41,7 +41,7 @@ export interface MastheadNode extends Node {
   type: "masthead";
   /** The date in the edition's language and regional style ("5 December 2026"). */
   date?: { text: string; iso: string };
-  /** The addressee line ("To: Delegations …"), with its language when it fell back to English. */
+  /** The addressee line: its label with the space that follows it ("To: "), the addressee, and its language when it fell back to English. */
   addressee?: { label: string; text: string; lang?: string };
   data?: Data;
 }

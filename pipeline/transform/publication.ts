@@ -120,7 +120,7 @@ function placeMasthead(tree: Root, meta: Publication["meta"], labels: Labels, ad
     type: "masthead" as const,
     ...(meta.date ? { date: { text: formatDate(meta.date, meta.lang), iso: meta.date } } : {}),
     ...(meta.addressee
-      ? { addressee: { label: labels.get("addressee"), text: meta.addressee, ...(addresseeLang ? { lang: addresseeLang } : {}) } }
+      ? { addressee: { label: withSpace(labels.get("addressee")), text: meta.addressee, ...(addresseeLang ? { lang: addresseeLang } : {}) } }
       : {}),
   };
   const title = tree.children.findIndex((n) => n.type === "heading" && n.depth === 1);
@@ -134,6 +134,11 @@ function placeLetterhead(tree: Root, letterhead: NonNullable<Publication["meta"]
     data: { hProperties: { className: ["letterhead"] } },
     children: [{ type: "image", url: letterhead.src, alt: letterhead.alt, data: { letterhead: true } }],
   });
+}
+
+/** A label and the space before what follows it; none after full-width punctuation (`致：`), which has its own. */
+function withSpace(label: string): string {
+  return /[\u3000-\u303f\uff00-\uffef]$/u.test(label) ? label : `${label} `;
 }
 
 /**

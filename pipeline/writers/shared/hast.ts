@@ -88,7 +88,7 @@ export function mastheadElements(node: MastheadNode): Element[] {
   return [
     ...(date ? [h("p", { className: ["dateline"] }, [h("time", { dateTime: date.iso }, date.text)])] : []),
     ...(addressee
-      ? [h("p", { className: ["addressee"] }, [`${addressee.label} `, addressee.lang ? h("span", { lang: addressee.lang, dir: "auto" }, addressee.text) : addressee.text])]
+      ? [h("p", { className: ["addressee"] }, [addressee.label, addressee.lang ? h("span", { lang: addressee.lang, dir: "auto" }, addressee.text) : addressee.text])]
       : []),
   ];
 }

@@ -26,7 +26,7 @@ function masthead(state: State, node: MastheadNode, ctx: BlockContext): FileChil
   const { date, addressee } = node;
   return [
     ...(date ? [state.paragraph([state.run(date.text, {})], ctx, { style: STYLE.dateline })] : []),
-    ...(addressee ? [state.paragraph([state.run(`${addressee.label} `, {}), state.run(addressee.text, { lang: addressee.lang })], ctx, { style: STYLE.addressee })] : []),
+    ...(addressee ? [state.paragraph([state.run(addressee.label, {}), state.run(addressee.text, { lang: addressee.lang })], ctx, { style: STYLE.addressee })] : []),
   ];
 }
 
