@@ -15,8 +15,8 @@
  * the tagged structure's marked content are unchanged.
  */
 import { deflateSync, inflateSync } from "node:zlib";
-import { joinHyphenatedWords, widthOf, writeFontCopies, type FontCopy, type PageFont, type PageText } from "./hyphens.ts";
-import { dictionary, raw, reference, type Dict, type PdfUpdate, type Ref, type Value } from "./incremental.ts";
+import { joinHyphenatedWords, SPAN, widthOf, writeFontCopies, type FontCopy, type PageFont, type PageText } from "./hyphens.ts";
+import { dictionary, fromUtf16Hex, raw, reference, refsIn, utf16Hex, type Dict, type PdfUpdate, type Ref, type Value } from "./incremental.ts";
 
 /** Glyph id → text, from a ToUnicode CMap (bfchar and bfrange sections). */
 export function parseToUnicode(cmap: string): Map<number, string> {
@@ -46,22 +46,8 @@ export function parseToUnicode(cmap: string): Map<number, string> {
   return map;
 }
 
-const SPAN = /^\/Span\s*<<\s*\/ActualText\s*<([0-9a-fA-F]*)>\s*>>\s*BDC$/;
 const FONT = /^\/(\S+)\s+[\d.]+\s+Tf$/;
 const SHOW = /<([0-9a-fA-F]*)>\s*Tj$/;
-
-function utf16Hex(text: string): string {
-  let out = "FEFF";
-  for (let i = 0; i < text.length; i++) out += text.charCodeAt(i).toString(16).toUpperCase().padStart(4, "0");
-  return out;
-}
-
-function fromUtf16Hex(hex: string): string {
-  const body = /^feff/i.test(hex) ? hex.slice(4) : hex;
-  let out = "";
-  for (let i = 0; i + 4 <= body.length; i += 4) out += String.fromCharCode(parseInt(body.slice(i, i + 4), 16));
-  return out;
-}
 
 /**
  * Font copies for the glyphs of reversed runs (see `anchorRun`): the copy of a page font that
@@ -318,12 +304,6 @@ export function rewriteContent(content: string, fonts: ReadonlyMap<string, Map<n
     const run = rewriteRun(body, fonts, copies);
     return run === undefined ? whole : `${before}BT${run}ET`;
   });
-}
-
-function refsIn(value: Value | undefined): Ref[] {
-  if (!value) return [];
-  if (value.ref) return [value.ref];
-  return [...value.raw.matchAll(/(\d+)\s+(\d+)\s+R/g)].map((m) => ({ num: Number(m[1]), gen: Number(m[2]) }));
 }
 
 function decoded(file: PdfUpdate, ref: Ref): { dict: Dict; text: string } | undefined {

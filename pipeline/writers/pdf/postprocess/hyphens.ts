@@ -15,7 +15,7 @@
  * drawn, and where, does not change.
  */
 import { deflateSync } from "node:zlib";
-import { raw, reference, type Dict, type PdfUpdate, type Ref } from "./incremental.ts";
+import { fromUtf16Hex, raw, reference, refsIn, utf16Hex, type Dict, type PdfUpdate, type Ref } from "./incremental.ts";
 
 /** A page's fonts by resource name: the font object and its glyph → text map. */
 export interface PageFont {
@@ -61,7 +61,8 @@ interface TextObject {
 const HYPHENS = new Set(["-", "\u2010"]);
 const LETTER = /[\p{L}\p{M}]$/u;
 const SHOW = /^(?:(-?[\d.]+ -?[\d.]+ Td) )?<([0-9a-fA-F]{4})> Tj$/;
-const SPAN = /^\/Span\s*<<\s*\/ActualText\s*<([0-9a-fA-F]*)>\s*>>\s*BDC$/;
+/** A span with its ActualText, as Chromium opens one in a content stream. */
+export const SPAN = /^\/Span\s*<<\s*\/ActualText\s*<([0-9a-fA-F]*)>\s*>>\s*BDC$/;
 
 function textObjects(page: PageText): TextObject[] {
   const out: TextObject[] = [];
@@ -81,19 +82,6 @@ function textObjects(page: PageText): TextObject[] {
       });
     }
   });
-  return out;
-}
-
-function fromHex(hex: string): string {
-  const body = /^feff/i.test(hex) ? hex.slice(4) : hex;
-  let out = "";
-  for (let i = 0; i + 4 <= body.length; i += 4) out += String.fromCharCode(parseInt(body.slice(i, i + 4), 16));
-  return out;
-}
-
-export function utf16Hex(text: string, bom = true): string {
-  let out = bom ? "FEFF" : "";
-  for (let i = 0; i < text.length; i++) out += text.charCodeAt(i).toString(16).toUpperCase().padStart(4, "0");
   return out;
 }
 
@@ -149,7 +137,7 @@ function partOfWord(object: TextObject, fonts: Map<string, PageFont>): { piece: 
     const open = SPAN.exec(line);
     if (open) {
       if (span !== undefined) return undefined;
-      span = fromHex(open[1]!);
+      span = fromUtf16Hex(open[1]!);
       continue;
     }
     if (line === "EMC") {
@@ -332,10 +320,6 @@ export function toUnicodeCMap(entries: ReadonlyArray<[number, string]>): string 
   ].join("\n");
 }
 
-function refsOf(raw: string): Ref[] {
-  return [...raw.matchAll(/(\d+)\s+(\d+)\s+R/g)].map((m) => ({ num: Number(m[1]), gen: Number(m[2]) }));
-}
-
 function flate(text: string): { dict: Dict; data: Buffer } {
   return { dict: new Map([["Filter", raw("/FlateDecode")]]), data: deflateSync(Buffer.from(text, "latin1"), { level: 6 }) };
 }
@@ -351,7 +335,7 @@ export function writeFontCopies(file: PdfUpdate, copies: readonly FontCopy[]): M
     file.set(cmapRef, cmap.dict, cmap.data);
     const font = new Map(type0).set("ToUnicode", reference(cmapRef));
     if (copy.kind !== "silent") {
-      const [descendantRef] = refsOf(type0.get("DescendantFonts")?.raw ?? "");
+      const [descendantRef] = refsIn(type0.get("DescendantFonts"));
       if (!descendantRef) continue;
       const descendant = new Map(file.dict(descendantRef));
       const last = codes.at(-1)![0];
