@@ -15,7 +15,7 @@
  * the tagged structure's marked content are unchanged.
  */
 import { deflateSync, inflateSync } from "node:zlib";
-import { addFontCopies, codeFor, FontCopies, parseToUnicode, widthOf, type PageFont } from "./fontcopies.ts";
+import { addFontCopies, codeFor, FontCopies, FontWidths, parseToUnicode, type PageFont } from "./fontcopies.ts";
 import { joinHyphenatedWords, SPAN, type PageText } from "./hyphens.ts";
 import { fromUtf16Hex, raw, refsIn, utf16Hex, type Dict, type PdfUpdate, type Ref, type Value } from "./incremental.ts";
 
@@ -302,6 +302,7 @@ export function updateActualText(file: PdfUpdate): number {
   const pages: Page[] = [];
   const texts: PageText[] = [];
   const fontCopies = new FontCopies();
+  const widths = new FontWidths(file);
   const visit = (ref: Ref, inherited: Value | undefined, seen: Set<number>) => {
     if (seen.has(ref.num)) return;
     seen.add(ref.num);
@@ -334,8 +335,7 @@ export function updateActualText(file: PdfUpdate): number {
     const copies: GlyphCopies = {
       width: (name, gid) => {
         const ref = fonts.get(name)?.ref;
-        const descendant = ref && refsIn(file.dict(ref).get("DescendantFonts"))[0];
-        return descendant ? widthOf(file.dict(descendant), gid) : 0;
+        return ref ? widths.of(ref, gid) : 0;
       },
       name: (name) => copyOf(name).name,
       code: (name, gid, text) => codeFor(copyOf(name), gid, text),
@@ -348,7 +348,7 @@ export function updateActualText(file: PdfUpdate): number {
   if (root) visit(root, undefined, new Set());
 
   joinHyphenatedWords(texts, fontCopies);
-  addFontCopies(file, fontCopies.list(), pages);
+  addFontCopies(file, fontCopies.list(), pages, widths);
 
   let rewritten = 0;
   for (const [i, page] of pages.entries()) {

@@ -90,23 +90,56 @@ export function parseToUnicode(cmap: string): Map<number, string> {
   return map;
 }
 
-/** The advance of `gid` in a CIDFontType2 dictionary (its /W array, else /DW, else 1000). */
-export function widthOf(descendant: Dict, gid: number): number {
+/**
+ * The advance of a glyph in a CIDFontType2 dictionary: its /W array, else /DW, else 1000. The
+ * array is read once, when the table is made.
+ */
+function widthTable(descendant: Dict): (gid: number) => number {
   const tokens = (descendant.get("W")?.raw ?? "").match(/\[|\]|-?[\d.]+/g) ?? [];
-  let i = 1;
-  while (i < tokens.length - 1) {
-    const first = Number(tokens[i]);
-    if (tokens[i + 1] === "[") {
-      let j = i + 2;
-      for (let c = first; tokens[j] !== "]" && j < tokens.length; j++, c++) if (c === gid) return Number(tokens[j]);
-      i = j + 1;
-    } else {
-      const last = Number(tokens[i + 1]);
-      if (gid >= first && gid <= last) return Number(tokens[i + 2]);
-      i += 3;
+  const fallback = Number(descendant.get("DW")?.raw ?? 1000);
+  return (gid) => {
+    let i = 1;
+    while (i < tokens.length - 1) {
+      const first = Number(tokens[i]);
+      if (tokens[i + 1] === "[") {
+        let j = i + 2;
+        for (let c = first; tokens[j] !== "]" && j < tokens.length; j++, c++) if (c === gid) return Number(tokens[j]);
+        i = j + 1;
+      } else {
+        const last = Number(tokens[i + 1]);
+        if (gid >= first && gid <= last) return Number(tokens[i + 2]);
+        i += 3;
+      }
     }
+    return fallback;
+  };
+}
+
+/**
+ * Glyph advances of a document's Type 0 fonts, in thousandths of an em, for both passes and the
+ * copies' /W: each font's dictionaries are read and its /W array parsed once per document, and
+ * each glyph looked up once, however many runs draw it.
+ */
+export class FontWidths {
+  private readonly fonts = new Map<number, { table: ((gid: number) => number) | undefined; widths: Map<number, number> }>();
+
+  constructor(private readonly file: PdfUpdate) {}
+
+  /** The advance of `gid` in Type 0 font `font` (0 for a font without a descendant). */
+  of(font: Ref, gid: number): number {
+    let entry = this.fonts.get(font.num);
+    if (!entry) {
+      const [descendant] = refsIn(this.file.dict(font).get("DescendantFonts"));
+      entry = { table: descendant ? widthTable(this.file.dict(descendant)) : undefined, widths: new Map() };
+      this.fonts.set(font.num, entry);
+    }
+    let width = entry.widths.get(gid);
+    if (width === undefined) {
+      width = entry.table ? entry.table(gid) : 0;
+      entry.widths.set(gid, width);
+    }
+    return width;
   }
-  return Number(descendant.get("DW")?.raw ?? 1000);
 }
 
 /** A ToUnicode CMap of two-byte codes. */
@@ -141,7 +174,7 @@ function flate(text: string): { dict: Dict; data: Buffer } {
 }
 
 /** Writes each font copy (see the module comment) as new objects; returns their references by name. */
-export function writeFontCopies(file: PdfUpdate, copies: readonly FontCopy[]): Map<string, Ref> {
+export function writeFontCopies(file: PdfUpdate, copies: readonly FontCopy[], widths: FontWidths): Map<string, Ref> {
   const out = new Map<string, Ref>();
   for (const copy of copies) {
     const type0 = file.dict(copy.of);
@@ -160,7 +193,7 @@ export function writeFontCopies(file: PdfUpdate, copies: readonly FontCopy[]): M
       const mapRef = file.add();
       file.set(mapRef, new Map([["Filter", raw("/FlateDecode")]]), deflateSync(map));
       descendant.set("CIDToGIDMap", reference(mapRef));
-      descendant.set("W", raw(`[1 [${codes.map(([, { gid }]) => widthOf(file.dict(descendantRef), gid)).join(" ")}]]`));
+      descendant.set("W", raw(`[1 [${codes.map(([, { gid }]) => widths.of(copy.of, gid)).join(" ")}]]`));
       const descendantCopy = file.add();
       file.set(descendantCopy, descendant);
       font.set("DescendantFonts", raw(`[${descendantCopy.num} ${descendantCopy.gen} R]`));
@@ -176,8 +209,13 @@ export function writeFontCopies(file: PdfUpdate, copies: readonly FontCopy[]): M
  * Writes the copies (`writeFontCopies`) and adds each to the font resources of the pages (by
  * index in `pages`) that use it, wherever those resources are written.
  */
-export function addFontCopies(file: PdfUpdate, copies: ReadonlyArray<FontCopy & { pages: number[] }>, pages: ReadonlyArray<{ ref: Ref; resources: Value | undefined }>): void {
-  const written = writeFontCopies(file, copies);
+export function addFontCopies(
+  file: PdfUpdate,
+  copies: ReadonlyArray<FontCopy & { pages: number[] }>,
+  pages: ReadonlyArray<{ ref: Ref; resources: Value | undefined }>,
+  widths: FontWidths,
+): void {
+  const written = writeFontCopies(file, copies, widths);
   for (const [i, page] of pages.entries()) {
     const added = copies.filter((c) => c.pages.includes(i) && written.has(c.name));
     if (added.length && page.resources) {
