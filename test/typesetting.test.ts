@@ -13,6 +13,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { generateLarge } from "../scripts/generate-large.ts";
 import { cli, project, tempDir } from "./helpers.ts";
+import { pdfWords } from "./readback.ts";
 import { htmlText, intactShare, pageBlocks, pageBreakFaults, typesettingReport, words, type EditionReport } from "./typesetting.ts";
 
 const LANGS = ["en", "fr", "es", "ru", "ar", "zh"] as const;
@@ -155,27 +156,24 @@ describe("rebuilds", () => {
 describe("typesetting rules", () => {
   for (const lang of LANGS) {
     it(`${lang}: no line begins with a note call or with punctuation that belongs to the line before`, async () => {
-      // pdftotext's word boxes: the first word of each line, by its place on the page (not by
+      // poppler's word boxes (pdfWords): the first word of each line, by its place on the page (not by
       // reading order, which puts a raised call after its line).
-      const { stdout } = await run("pdftotext", ["-bbox-layout", path.join(out, lang, "open-letter.pdf"), "-"], { maxBuffer: 1 << 26 });
+      const { lines } = await pdfWords(path.join(out, lang, "open-letter.pdf"));
       // Arabic lines begin at the right, and poppler gives their words' letters in drawing order.
       const rtl = lang === "ar";
       // A note begins with its number by design: the first line of a block that starts with a
       // note number is left out; anywhere else a number alone at the head of a line is a call
       // that lost its word.
-      const starts = [...stdout.matchAll(/<block [^>]*>([\s\S]*?)<\/block>/g)].flatMap((block) =>
-        [...block[1]!.matchAll(/<line [^>]*>([\s\S]*?)<\/line>/g)].flatMap((line, index) => {
-          const words = [...line[1]!.matchAll(/<word xMin="([\d.]+)"[^>]*>([^<]*)<\/word>/g)].map((w) => ({ x: Number(w[1]), text: w[2]!.replace(/&amp;/g, "&") }));
-          const first = words.reduce((a, b) => (rtl ? (b.x > a.x ? b : a) : b.x < a.x ? b : a));
-          const text = rtl && /\p{Script=Arabic}/u.test(first.text) ? [...first.text].reverse().join("") : first.text;
-          const call = /^[()]?\d{1,3}[.)(]?$/.test(text);
-          if (index === 0 && call) return [];
-          // In a right-to-left line, a token of Latin letters or digits is given in its own order:
-          // only a call is judged there.
-          if (rtl && !call && !/\p{Script=Arabic}/u.test(text)) return [];
-          return [text];
-        }),
-      );
+      const starts = lines.flatMap((line, i) => {
+        const first = line.words.reduce((a, b) => (rtl ? (b.x0 > a.x0 ? b : a) : b.x0 < a.x0 ? b : a));
+        const text = rtl && /\p{Script=Arabic}/u.test(first.text) ? [...first.text].reverse().join("") : first.text;
+        const call = /^[()]?\d{1,3}[.)(]?$/.test(text);
+        if (lines[i - 1]?.block !== line.block && call) return [];
+        // In a right-to-left line, a token of Latin letters or digits is given in its own order:
+        // only a call is judged there.
+        if (rtl && !call && !/\p{Script=Arabic}/u.test(text)) return [];
+        return [text];
+      });
       expect(starts.length).toBeGreaterThan(50);
       const bad = starts.filter((w) => /^([.,;:!?»)\]，。；：！？、）]|[()]?\d{1,3}[)(]?$)/.test(w));
       expect(bad, lang).toEqual([]);

@@ -7,7 +7,7 @@
  *   share of them that are words of the same edition's HTML (a reference bag of words). A word
  *   broken into fragments, a letter detached from its word or two words run together is not one.
  *   Chinese has no spaces: there the units are 4-character shingles of the squashed text.
- * - Loose lines: from `pdftotext -bbox-layout` word boxes, the full-measure lines (they run from
+ * - Loose lines: from `pdftotext -bbox-layout` word boxes (readback.ts's `pdfWords`), the full-measure lines (they run from
  *   the type area's start to its end, so justified and not a paragraph's last) and their mean gap
  *   between words in em of the line's font size (from pdf.js); "loose" is a mean gap over 0.5 em.
  * - Structure: the text of every P element of the tagged structure tree (pdf.js `getStructTree`
@@ -16,6 +16,7 @@
 import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { promisify } from "node:util";
+import { pdfWords } from "./readback.ts";
 
 const run = promisify(execFile);
 
@@ -200,45 +201,21 @@ export interface Looseness {
   loosest: Array<{ page: number; gap: number; text: string }>;
 }
 
-interface Word {
-  x0: number;
-  x1: number;
-  y0: number;
-  y1: number;
-  text: string;
+/** The most common of `values`, rounded to whole points. */
+function mode(values: number[]): number {
+  const count = new Map<number, number>();
+  for (const v of values) count.set(Math.round(v), (count.get(Math.round(v)) ?? 0) + 1);
+  return [...count].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 0;
 }
 
 export async function looseness(file: string, pages: PdfJsPage[]): Promise<Looseness> {
-  const xml = (await run("pdftotext", ["-bbox-layout", "-enc", "UTF-8", file, "-"], { maxBuffer: 1 << 28 })).stdout;
-  const lines: Array<{ page: number; block: number; words: Word[] }> = [];
-  let page = 0;
-  let block = 0;
-  for (const m of xml.matchAll(/<page |<block |<line [^>]*>([\s\S]*?)<\/line>/g)) {
-    if (m[0].startsWith("<page")) {
-      page++;
-      continue;
-    }
-    if (m[0].startsWith("<block")) {
-      block++;
-      continue;
-    }
-    const ws: Word[] = [];
-    for (const w of m[1]!.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)) {
-      ws.push({ x0: Number(w[1]), y0: Number(w[2]), x1: Number(w[3]), y1: Number(w[4]), text: w[5]! });
-    }
-    if (ws.length) lines.push({ page, block, words: ws });
-  }
+  const { lines } = await pdfWords(file);
   // Where each text block (a paragraph, as poppler groups lines) starts.
   const blockStart = new Map<number, number>();
-  for (const line of lines) blockStart.set(line.block, Math.min(blockStart.get(line.block) ?? Infinity, ...line.words.map((w) => w.x0)));
+  for (const line of lines) blockStart.set(line.block, Math.min(blockStart.get(line.block) ?? Infinity, line.x0));
   // The type area's edges: the most common line starts and ends.
-  const mode = (values: number[]) => {
-    const count = new Map<number, number>();
-    for (const v of values) count.set(Math.round(v), (count.get(Math.round(v)) ?? 0) + 1);
-    return [...count].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 0;
-  };
-  const start = mode(lines.map((l) => Math.min(...l.words.map((w) => w.x0))));
-  const end = mode(lines.map((l) => Math.max(...l.words.map((w) => w.x1))));
+  const start = mode(lines.map((l) => l.x0));
+  const end = mode(lines.map((l) => l.x1));
   let count = 0;
   let loose = 0;
   let worst = 0;
@@ -351,11 +328,6 @@ export async function pageBlocks(file: string, direction: "ltr" | "rtl" = "ltr")
   const body = ([...sizes].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 0) / 10;
   const bodies = all.map((blocks) => blocks.filter((b) => Math.max(...b.items.map((i) => i.size)) >= body * 0.84));
   // The type area's edges: the most common line start and line end of the body.
-  const mode = (values: number[]) => {
-    const count = new Map<number, number>();
-    for (const v of values) count.set(Math.round(v), (count.get(Math.round(v)) ?? 0) + 1);
-    return [...count].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 0;
-  };
   const lineEdges = bodies.flat().flatMap((b) =>
     [...new Set(b.items.map((i) => i.y))].map((y) => {
       const line = b.items.filter((i) => i.y === y);

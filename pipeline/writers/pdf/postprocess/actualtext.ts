@@ -15,53 +15,12 @@
  * the tagged structure's marked content are unchanged.
  */
 import { deflateSync, inflateSync } from "node:zlib";
-import { joinHyphenatedWords, widthOf, writeFontCopies, type FontCopy, type PageFont, type PageText } from "./hyphens.ts";
-import { dictionary, raw, reference, type Dict, type PdfUpdate, type Ref, type Value } from "./incremental.ts";
+import { addFontCopies, codeFor, FontCopies, FontWidths, parseToUnicode, type PageFont } from "./fontcopies.ts";
+import { joinHyphenatedWords, SPAN, type PageText } from "./hyphens.ts";
+import { fromUtf16Hex, raw, refsIn, utf16Hex, type Dict, type PdfUpdate, type Ref, type Value } from "./incremental.ts";
 
-/** Glyph id → text, from a ToUnicode CMap (bfchar and bfrange sections). */
-export function parseToUnicode(cmap: string): Map<number, string> {
-  const map = new Map<number, string>();
-  const hexText = (hex: string) => {
-    let out = "";
-    for (let i = 0; i + 4 <= hex.length; i += 4) out += String.fromCharCode(parseInt(hex.slice(i, i + 4), 16));
-    return out;
-  };
-  for (const section of cmap.matchAll(/beginbfchar([\s\S]*?)endbfchar/g)) {
-    for (const [, code, text] of section[1]!.matchAll(/<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>/g)) map.set(parseInt(code!, 16), hexText(text!));
-  }
-  for (const section of cmap.matchAll(/beginbfrange([\s\S]*?)endbfrange/g)) {
-    for (const [, lo, hi, rest] of section[1]!.matchAll(/<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*(<[0-9a-fA-F]*>|\[[^\]]*\])/g)) {
-      const from = parseInt(lo!, 16);
-      const to = parseInt(hi!, 16);
-      if (rest!.startsWith("[")) {
-        const items = [...rest!.matchAll(/<([0-9a-fA-F]*)>/g)].map((m) => hexText(m[1]!));
-        items.forEach((text, i) => from + i <= to && map.set(from + i, text));
-      } else {
-        const base = hexText(rest!.slice(1, -1));
-        const last = base.charCodeAt(base.length - 1);
-        for (let code = from; code <= to; code++) map.set(code, base.slice(0, -1) + String.fromCharCode(last + code - from));
-      }
-    }
-  }
-  return map;
-}
-
-const SPAN = /^\/Span\s*<<\s*\/ActualText\s*<([0-9a-fA-F]*)>\s*>>\s*BDC$/;
 const FONT = /^\/(\S+)\s+[\d.]+\s+Tf$/;
 const SHOW = /<([0-9a-fA-F]*)>\s*Tj$/;
-
-function utf16Hex(text: string): string {
-  let out = "FEFF";
-  for (let i = 0; i < text.length; i++) out += text.charCodeAt(i).toString(16).toUpperCase().padStart(4, "0");
-  return out;
-}
-
-function fromUtf16Hex(hex: string): string {
-  const body = /^feff/i.test(hex) ? hex.slice(4) : hex;
-  let out = "";
-  for (let i = 0; i + 4 <= body.length; i += 4) out += String.fromCharCode(parseInt(body.slice(i, i + 4), 16));
-  return out;
-}
 
 /**
  * Font copies for the glyphs of reversed runs (see `anchorRun`): the copy of a page font that
@@ -320,12 +279,6 @@ export function rewriteContent(content: string, fonts: ReadonlyMap<string, Map<n
   });
 }
 
-function refsIn(value: Value | undefined): Ref[] {
-  if (!value) return [];
-  if (value.ref) return [value.ref];
-  return [...value.raw.matchAll(/(\d+)\s+(\d+)\s+R/g)].map((m) => ({ num: Number(m[1]), gen: Number(m[2]) }));
-}
-
 function decoded(file: PdfUpdate, ref: Ref): { dict: Dict; text: string } | undefined {
   const { dict, data } = file.stream(ref);
   const filter = dict.get("Filter")?.raw.trim();
@@ -348,7 +301,8 @@ export function updateActualText(file: PdfUpdate): number {
   }
   const pages: Page[] = [];
   const texts: PageText[] = [];
-  const glyphCopies = new Map<string, FontCopy & { pages: Set<number> }>();
+  const fontCopies = new FontCopies();
+  const widths = new FontWidths(file);
   const visit = (ref: Ref, inherited: Value | undefined, seen: Set<number>) => {
     if (seen.has(ref.num)) return;
     seen.add(ref.num);
@@ -377,31 +331,14 @@ export function updateActualText(file: PdfUpdate): number {
     });
     const byName = new Map([...fonts].map(([key, font]) => [key, font.toUnicode]));
     const page = pages.length;
-    const copyOf = (name: string) => {
-      const font = fonts.get(name)!;
-      const key = `LPG${font.ref.num}`;
-      let copy = glyphCopies.get(key);
-      if (!copy) {
-        copy = { name: key, of: font.ref, kind: "glyphs", codes: new Map(), pages: new Set() };
-        glyphCopies.set(key, copy);
-      }
-      copy.pages.add(page);
-      return copy;
-    };
+    const copyOf = (name: string) => fontCopies.copyOf("glyphs", fonts.get(name)!.ref, page);
     const copies: GlyphCopies = {
       width: (name, gid) => {
         const ref = fonts.get(name)?.ref;
-        const descendant = ref && refsIn(file.dict(ref).get("DescendantFonts"))[0];
-        return descendant ? widthOf(file.dict(descendant), gid) : 0;
+        return ref ? widths.of(ref, gid) : 0;
       },
       name: (name) => copyOf(name).name,
-      code: (name, gid, text) => {
-        const copy = copyOf(name);
-        const found = [...copy.codes].find(([, c]) => c.gid === gid && c.text === text)?.[0];
-        if (found !== undefined) return found;
-        copy.codes.set(copy.codes.size + 1, { gid, text });
-        return copy.codes.size;
-      },
+      code: (name, gid, text) => codeFor(copyOf(name), gid, text),
     };
     const streams = contents.map((c) => (c ? (/\/ReversedChars|<feff(?:[0-9a-f]{4})*00ad/i.test(c.text) ? rewriteContent(c.text, byName, copies) : c.text) : ""));
     pages.push({ ref, resources, contents });
@@ -410,25 +347,8 @@ export function updateActualText(file: PdfUpdate): number {
   const root = catalog.get("Pages")?.ref;
   if (root) visit(root, undefined, new Set());
 
-  const copies = [
-    ...[...glyphCopies.values()].map((c) => ({ ...c, pages: [...c.pages].sort((a, b) => a - b) })),
-    ...joinHyphenatedWords(texts),
-  ];
-  const written = writeFontCopies(file, copies);
-  for (const [i, page] of pages.entries()) {
-    const added = copies.filter((c) => c.pages.includes(i) && written.has(c.name));
-    if (added.length && page.resources) {
-      // The copies join the page's font resources, wherever those are written.
-      const resources = new Map(file.resolve(page.resources));
-      const fontValue = resources.get("Font");
-      const fonts = new Map(fontValue ? file.resolve(fontValue) : []);
-      for (const copy of added) fonts.set(copy.name, reference(written.get(copy.name)!));
-      if (fontValue?.ref) file.set(fontValue.ref, fonts);
-      else resources.set("Font", dictionary(fonts));
-      if (page.resources.ref) file.set(page.resources.ref, resources);
-      else file.set(page.ref, new Map(file.dict(page.ref)).set("Resources", dictionary(resources)));
-    }
-  }
+  joinHyphenatedWords(texts, fontCopies);
+  addFontCopies(file, fontCopies.list(), pages, widths);
 
   let rewritten = 0;
   for (const [i, page] of pages.entries()) {

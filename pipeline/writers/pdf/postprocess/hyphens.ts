@@ -14,32 +14,13 @@
  * `communications` on the first line and nothing before the next line's first space. What is
  * drawn, and where, does not change.
  */
-import { deflateSync } from "node:zlib";
-import { raw, reference, type Dict, type PdfUpdate, type Ref } from "./incremental.ts";
-
-/** A page's fonts by resource name: the font object and its glyph → text map. */
-export interface PageFont {
-  ref: Ref;
-  toUnicode: Map<number, string>;
-}
+import { codeFor, type FontCopies, type PageFont } from "./fontcopies.ts";
+import { fromUtf16Hex, utf16Hex } from "./incremental.ts";
 
 export interface PageText {
   fonts: Map<string, PageFont>;
   /** The page's decoded content streams, rewritten in place. */
   streams: string[];
-}
-
-/** A font copy the pass needs: which font it copies, and what its codes mean. */
-export interface FontCopy {
-  /** Resource name on every page that uses it. */
-  name: string;
-  of: Ref;
-  kind: "hyphen" | "silent" | "glyphs";
-  /**
-   * hyphen and glyphs: code → [glyph id, text] (own codes, numbered from 1); silent: code → glyph
-   * id (text is a space).
-   */
-  codes: Map<number, { gid: number; text: string }>;
 }
 
 interface TextObject {
@@ -61,7 +42,8 @@ interface TextObject {
 const HYPHENS = new Set(["-", "\u2010"]);
 const LETTER = /[\p{L}\p{M}]$/u;
 const SHOW = /^(?:(-?[\d.]+ -?[\d.]+ Td) )?<([0-9a-fA-F]{4})> Tj$/;
-const SPAN = /^\/Span\s*<<\s*\/ActualText\s*<([0-9a-fA-F]*)>\s*>>\s*BDC$/;
+/** A span with its ActualText, as Chromium opens one in a content stream. */
+export const SPAN = /^\/Span\s*<<\s*\/ActualText\s*<([0-9a-fA-F]*)>\s*>>\s*BDC$/;
 
 function textObjects(page: PageText): TextObject[] {
   const out: TextObject[] = [];
@@ -81,19 +63,6 @@ function textObjects(page: PageText): TextObject[] {
       });
     }
   });
-  return out;
-}
-
-function fromHex(hex: string): string {
-  const body = /^feff/i.test(hex) ? hex.slice(4) : hex;
-  let out = "";
-  for (let i = 0; i + 4 <= body.length; i += 4) out += String.fromCharCode(parseInt(body.slice(i, i + 4), 16));
-  return out;
-}
-
-export function utf16Hex(text: string, bom = true): string {
-  let out = bom ? "FEFF" : "";
-  for (let i = 0; i < text.length; i++) out += text.charCodeAt(i).toString(16).toUpperCase().padStart(4, "0");
   return out;
 }
 
@@ -149,7 +118,7 @@ function partOfWord(object: TextObject, fonts: Map<string, PageFont>): { piece: 
     const open = SPAN.exec(line);
     if (open) {
       if (span !== undefined) return undefined;
-      span = fromHex(open[1]!);
+      span = fromUtf16Hex(open[1]!);
       continue;
     }
     if (line === "EMC") {
@@ -192,21 +161,11 @@ function restOfWord(objects: TextObject[], first: number, fonts: Map<string, Pag
 }
 
 /**
- * Joins the hyphenated words of a document's pages (in page order): rewrites the streams and
- * returns the font copies to add, each under its resource name on the pages listed.
+ * Joins the hyphenated words of a document's pages (in page order): rewrites the streams, asking
+ * `copies` for the font copies they draw from.
  */
-export function joinHyphenatedWords(pages: PageText[]): Array<FontCopy & { pages: number[] }> {
-  const copies = new Map<string, FontCopy & { pages: Set<number> }>();
-  const copyOf = (kind: FontCopy["kind"], font: PageFont, page: number) => {
-    const name = `LP${kind === "hyphen" ? "H" : "S"}${font.ref.num}`;
-    let copy = copies.get(name);
-    if (!copy) {
-      copy = { name, of: font.ref, kind, codes: new Map(), pages: new Set() };
-      copies.set(name, copy);
-    }
-    copy.pages.add(page);
-    return copy;
-  };
+export function joinHyphenatedWords(pages: PageText[], copies: FontCopies): void {
+  const copyOf = (kind: "hyphen" | "silent", font: PageFont, page: number) => copies.copyOf(kind, font.ref, page);
   const objects = pages.map(textObjects);
   // Edits by page and stream: [start, end, replacement], applied back to front.
   const edits = pages.map((p) => p.streams.map(() => [] as Array<[number, number, string]>));
@@ -234,11 +193,7 @@ export function joinHyphenatedWords(pages: PageText[]): Array<FontCopy & { pages
 
       // The hyphen: a code of its own in the hyphen copy of its font.
       const hyphenCopy = copyOf("hyphen", fonts.get(hyphen.font)!, p);
-      let code = [...hyphenCopy.codes].find(([, c]) => c.gid === hyphen.gid && c.text === rest.text)?.[0];
-      if (code === undefined) {
-        code = hyphenCopy.codes.size + 1;
-        hyphenCopy.codes.set(code, { gid: hyphen.gid, text: rest.text });
-      }
+      const code = codeFor(hyphenCopy, hyphen.gid, rest.text);
       const body = object.body
         .replace(/^\/\S+ /, `/Span<</ActualText <${utf16Hex(rest.text)}>>> BDC\n/${hyphenCopy.name} `)
         .replace(/<[0-9a-fA-F]{4}> Tj$/, `<${code.toString(16).toUpperCase().padStart(4, "0")}> Tj\nEMC`);
@@ -281,93 +236,4 @@ export function joinHyphenatedWords(pages: PageText[]): Array<FontCopy & { pages
       page.streams[s] = text;
     }
   }
-  return [...copies.values()].map((c) => ({ ...c, pages: [...c.pages].sort((a, b) => a - b) }));
-}
-
-// ------------------------------------------------------------------------------ font copies
-
-/** The advance of `gid` in a CIDFontType2 dictionary (its /W array, else /DW, else 1000). */
-export function widthOf(descendant: Dict, gid: number): number {
-  const tokens = (descendant.get("W")?.raw ?? "").match(/\[|\]|-?[\d.]+/g) ?? [];
-  let i = 1;
-  while (i < tokens.length - 1) {
-    const first = Number(tokens[i]);
-    if (tokens[i + 1] === "[") {
-      let j = i + 2;
-      for (let c = first; tokens[j] !== "]" && j < tokens.length; j++, c++) if (c === gid) return Number(tokens[j]);
-      i = j + 1;
-    } else {
-      const last = Number(tokens[i + 1]);
-      if (gid >= first && gid <= last) return Number(tokens[i + 2]);
-      i += 3;
-    }
-  }
-  return Number(descendant.get("DW")?.raw ?? 1000);
-}
-
-/** A ToUnicode CMap of two-byte codes. */
-export function toUnicodeCMap(entries: ReadonlyArray<[number, string]>): string {
-  const hex = (n: number) => n.toString(16).toUpperCase().padStart(4, "0");
-  const blocks: string[] = [];
-  for (let i = 0; i < entries.length; i += 100) {
-    const chunk = entries.slice(i, i + 100);
-    blocks.push(`${chunk.length} beginbfchar\n${chunk.map(([code, text]) => `<${hex(code)}> <${utf16Hex(text, false)}>`).join("\n")}\nendbfchar`);
-  }
-  return [
-    "/CIDInit /ProcSet findresource begin",
-    "12 dict begin",
-    "begincmap",
-    "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
-    "/CMapName /Adobe-Identity-UCS def",
-    "/CMapType 2 def",
-    "1 begincodespacerange",
-    "<0000> <FFFF>",
-    "endcodespacerange",
-    ...blocks,
-    "endcmap",
-    "CMapName currentdict /CMap defineresource pop",
-    "end",
-    "end",
-    "",
-  ].join("\n");
-}
-
-function refsOf(raw: string): Ref[] {
-  return [...raw.matchAll(/(\d+)\s+(\d+)\s+R/g)].map((m) => ({ num: Number(m[1]), gen: Number(m[2]) }));
-}
-
-function flate(text: string): { dict: Dict; data: Buffer } {
-  return { dict: new Map([["Filter", raw("/FlateDecode")]]), data: deflateSync(Buffer.from(text, "latin1"), { level: 6 }) };
-}
-
-/** Writes each font copy (see the module comment) as new objects; returns their references by name. */
-export function writeFontCopies(file: PdfUpdate, copies: readonly FontCopy[]): Map<string, Ref> {
-  const out = new Map<string, Ref>();
-  for (const copy of copies) {
-    const type0 = file.dict(copy.of);
-    const codes = [...copy.codes].sort((a, b) => a[0] - b[0]);
-    const cmap = flate(toUnicodeCMap(codes.map(([code, { text }]) => [code, text])));
-    const cmapRef = file.add();
-    file.set(cmapRef, cmap.dict, cmap.data);
-    const font = new Map(type0).set("ToUnicode", reference(cmapRef));
-    if (copy.kind !== "silent") {
-      const [descendantRef] = refsOf(type0.get("DescendantFonts")?.raw ?? "");
-      if (!descendantRef) continue;
-      const descendant = new Map(file.dict(descendantRef));
-      const last = codes.at(-1)![0];
-      const map = Buffer.alloc(2 * (last + 1));
-      for (const [code, { gid }] of codes) map.writeUInt16BE(gid, 2 * code);
-      const mapRef = file.add();
-      file.set(mapRef, new Map([["Filter", raw("/FlateDecode")]]), deflateSync(map));
-      descendant.set("CIDToGIDMap", reference(mapRef));
-      descendant.set("W", raw(`[1 [${codes.map(([, { gid }]) => widthOf(file.dict(descendantRef), gid)).join(" ")}]]`));
-      const descendantCopy = file.add();
-      file.set(descendantCopy, descendant);
-      font.set("DescendantFonts", raw(`[${descendantCopy.num} ${descendantCopy.gen} R]`));
-    }
-    const ref = file.add();
-    file.set(ref, font);
-    out.set(copy.name, ref);
-  }
-  return out;
 }

@@ -54,9 +54,30 @@ export const reference = (ref: Ref): Value => ({ raw: `${ref.num} ${ref.gen} R`,
 export const dictionary = (dict: Dict): Value => ({ raw: serialize(dict), dict });
 /** A literal string of ASCII text (dates, language tags). */
 export const literal = (text: string): Value => raw(`(${text.replace(/[\\()]/g, "\\$&")})`);
+/** `text`'s UTF-16BE code units as hex digits, after a byte order mark unless `bom` is false. */
+export function utf16Hex(text: string, bom = true): string {
+  let out = bom ? "FEFF" : "";
+  for (let i = 0; i < text.length; i++) out += text.charCodeAt(i).toString(16).toUpperCase().padStart(4, "0");
+  return out;
+}
+
+/** The text of UTF-16BE hex digits (a leading byte order mark dropped). */
+export function fromUtf16Hex(hex: string): string {
+  const body = /^feff/i.test(hex) ? hex.slice(4) : hex;
+  let out = "";
+  for (let i = 0; i + 4 <= body.length; i += 4) out += String.fromCharCode(parseInt(body.slice(i, i + 4), 16));
+  return out;
+}
+
 /** A text string as UTF-16BE with a byte order mark, hex-encoded (as pdf-lib's `PDFHexString.fromText`). */
-export const text = (value: string): Value =>
-  raw(`<FEFF${Array.from({ length: value.length }, (_, i) => value.charCodeAt(i).toString(16).toUpperCase().padStart(4, "0")).join("")}>`);
+export const text = (value: string): Value => raw(`<${utf16Hex(value)}>`);
+
+/** The references in a value: itself, or those of an array such as /Kids. */
+export function refsIn(value: Value | undefined): Ref[] {
+  if (!value) return [];
+  if (value.ref) return [value.ref];
+  return [...value.raw.matchAll(/(\d+)\s+(\d+)\s+R/g)].map((m) => ({ num: Number(m[1]), gen: Number(m[2]) }));
+}
 /** A date string, UTC, as pdf-lib writes it. */
 export const date = (d: Date): Value => literal(`D:${d.toISOString().replace(/\.\d{3}Z$/, "Z").replace(/[-T:]/g, "")}`);
 

@@ -1,6 +1,8 @@
 /**
- * Post-processing of Chromium's PDF, one concern per module: document properties (`metadata.ts`)
- * and bookmarks (`outline.ts`), written as an incremental update (`incremental.ts`): Chromium's
+ * Post-processing of Chromium's PDF, one concern per module: document properties (`metadata.ts`),
+ * the text layer of the pages' content streams (`actualtext.ts`, with `hyphens.ts`, drawing from
+ * font copies made in `fontcopies.ts`) and bookmarks (`outline.ts`), written as an incremental
+ * update (`incremental.ts`): Chromium's
  * bytes stay as they are and only the changed objects are appended, rather than loading and
  * saving the whole document. No /ID and no clock-dependent value is written
  * (Chromium's own dates are overwritten with the epoch), so equal input gives equal bytes.
