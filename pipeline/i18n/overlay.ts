@@ -13,7 +13,7 @@ import type { VFile } from "vfile";
 import { CANDIDATE } from "../policy.ts";
 import type { LoadedDocument } from "../load.ts";
 import { parseFragment } from "../parse/markdown.ts";
-import { hasBuiltinLabel, LABELS, PLURAL_LABELS, type LabelCatalog, type LabelKey, type PluralLabelKey } from "./labels.ts";
+import { hasBuiltinLabel, LABELS, languageName, PLURAL_LABELS, type LabelCatalog, type LabelKey, type PluralLabelKey } from "./labels.ts";
 import type { PoEntry, PoFile } from "./po.ts";
 import type { Segment } from "./segments.ts";
 
@@ -164,7 +164,7 @@ export function applyOverlay(
     const untranslated = passages.length - fuzzy;
     const count = (n: number, state: string) => `${n} ${n === 1 ? "passage is" : "passages are"} ${state}`;
     const what = [untranslated ? count(untranslated, "not translated") : "", fuzzy ? count(fuzzy, "fuzzy (the English changed)") : ""].filter(Boolean).join(" and ");
-    const name = languageName(lang);
+    const name = languageName(lang, "en");
     const reason = options.strict
       ? `${what}; --strict publishes complete translations only (--verbose lists them)`
       : options.partial
@@ -174,7 +174,7 @@ export function applyOverlay(
   }
   const labels = missing.filter((m) => m.label);
   if (labels.length > 0) {
-    say(labels[0]!.entry, fallback, `${labels.length} of Letterpress's own labels (\`label/…\` entries) ${labels.length === 1 ? "is" : "are"} not translated into ${languageName(lang)}; English is used (--verbose lists them)`, "translation-untranslated");
+    say(labels[0]!.entry, fallback, `${labels.length} of Letterpress's own labels (\`label/…\` entries) ${labels.length === 1 ? "is" : "are"} not translated into ${languageName(lang, "en")}; English is used (--verbose lists them)`, "translation-untranslated");
   }
   for (const entry of po.entries.filter((e) => e.obsolete)) {
     say(entry, "warning", `Obsolete entry \`${entry.context}\` (no longer in the source); remove it or run \`letterpress translations update\``, "translation-obsolete");
@@ -218,15 +218,6 @@ function firstWords(source: string, count = 8): string {
   const text = source.replace(/\]\([^)]*\)/g, "]").replace(/[*_`[\]]|\^[\w-]+/g, "").replace(/\s+/g, " ").trim();
   const words = text.split(" ");
   return words.length > count ? `${words.slice(0, count).join(" ")}…` : text;
-}
-
-/** The language's English name, for messages ("French"). */
-function languageName(lang: string): string {
-  try {
-    return new Intl.DisplayNames(["en"], { type: "language" }).of(lang) ?? lang;
-  } catch {
-    return lang;
-  }
 }
 
 /** Map every node of the original tree to its counterpart in the clone. */
