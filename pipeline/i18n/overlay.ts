@@ -86,9 +86,7 @@ export function applyOverlay(
   const catalog: LabelCatalog = { lang, text: {}, plural: {} };
   // Translated paragraphs are parsed together: one parse of a document costs a fraction of one
   // parse per segment, since each parse sets up the Markdown parser again.
-  const usable = (entry: PoEntry | undefined, segment: Segment): entry is PoEntry =>
-    !!entry && entry.msgid === segment.source && !entry.fuzzy && entry.msgstr.some((m) => m.trim() !== "");
-  const blockSegments = segments.filter((s) => s.kind === "block" && usable(entries.get(s.context), s));
+  const blockSegments = segments.filter((s) => s.kind === "block" && translates(entries.get(s.context), s));
   const parsedBlocks = new Map(
     parseInlineAll(blockSegments.map((s) => entries.get(s.context)!.msgstr[0]!.trim()), doc).map((parsed, i) => [blockSegments[i]!.context, parsed]),
   );
@@ -97,7 +95,7 @@ export function applyOverlay(
   const missing: Array<{ entry: PoEntry | undefined; fuzzy: boolean; label: boolean }> = [];
   for (const segment of segments) {
     const entry = entries.get(segment.context);
-    const translated = entry && entry.msgid === segment.source && entry.msgstr.some((m) => m.trim() !== "");
+    const translated = hasTranslation(entry, segment);
     if (!translated || entry.fuzzy) {
       const label = segment.kind === "label" || segment.kind === "plural";
       // Letterpress's own wording for the language stands in for an empty label entry.
@@ -186,6 +184,16 @@ export function applyOverlay(
   if (h1) meta.title = toString(h1).trim();
   placeInPo(tree, segments, entries);
   return { tree, meta, catalog, stats: statsOf(segments, po, lang), incomplete: passages.length };
+}
+
+/** Whether `entry` has a translation of the segment's current English (fuzzy or not). */
+function hasTranslation(entry: PoEntry | undefined, segment: Segment): entry is PoEntry {
+  return !!entry && entry.msgid === segment.source && entry.msgstr.some((m) => m.trim() !== "");
+}
+
+/** Whether `entry` translates the segment: the translation of its current English, not fuzzy. An edition uses only these. */
+export function translates(entry: PoEntry | undefined, segment: Segment): entry is PoEntry {
+  return hasTranslation(entry, segment) && !entry.fuzzy;
 }
 
 /**
