@@ -4,6 +4,7 @@ import { cp, mkdtemp, readdir, readFile, writeFile, mkdir } from "node:fs/promis
 import os from "node:os";
 import path from "node:path";
 import { crc32, deflateSync } from "node:zlib";
+import { po, type GetTextTranslation } from "gettext-parser";
 import { main } from "../pipeline/cli/main.ts";
 
 export const ROOT = path.resolve(import.meta.dirname, "..");
@@ -81,4 +82,20 @@ export function png(width: number, height: number, rgb: [number, number, number]
   const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width }, () => rgb).flat())]);
   const pixels = deflateSync(Buffer.concat(Array.from({ length: height }, () => row)));
   return Buffer.concat([Buffer.from("89504e470d0a1a0a", "hex"), chunk("IHDR", header), chunk("IDAT", pixels), chunk("IEND", Buffer.alloc(0))]);
+}
+
+/**
+ * Play the translator: rewrite a PO file with gettext-parser, each entry (the header aside) getting
+ * the msgstrs `translate` gives, or kept when it gives none.
+ */
+export async function translatePo(file: string, translate: (entry: GetTextTranslation, context: string) => string[] | undefined): Promise<void> {
+  const table = po.parse(await readFile(file));
+  for (const [context, byId] of Object.entries(table.translations)) {
+    for (const entry of Object.values(byId)) {
+      if (!entry.msgid) continue;
+      const msgstr = translate(entry, context);
+      if (msgstr) entry.msgstr = msgstr;
+    }
+  }
+  await writeFile(file, po.compile(table, { foldLength: 0 }));
 }

@@ -9,7 +9,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { po } from "gettext-parser";
 import { describe, expect, it } from "vitest";
-import { cli, project } from "./helpers.ts";
+import { cli, project, translatePo } from "./helpers.ts";
 
 const run = promisify(execFile);
 
@@ -33,11 +33,7 @@ async function translated(lang: string, doc = DOC) {
   const file = path.join(dir, "doc.md");
   await cli(["translations", "update", file, "--lang", lang]);
   const poFile = path.join(dir, "translations", lang, "doc.po");
-  const table = po.parse(await readFile(poFile));
-  for (const byId of Object.values(table.translations)) {
-    for (const e of Object.values(byId)) if (e.msgid) e.msgstr = e.msgstr.map((_, i) => `[${lang}${e.msgid_plural ? ` ${i}` : ""}] ${e.msgid}`);
-  }
-  await writeFile(poFile, po.compile(table, { foldLength: 0 }));
+  await translatePo(poFile, (e) => e.msgstr.map((_, i) => `[${lang}${e.msgid_plural ? ` ${i}` : ""}] ${e.msgid}`));
   await cli(["translations", "update", file]);
   return { dir, doc: file, poFile };
 }

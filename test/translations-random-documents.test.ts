@@ -6,13 +6,11 @@
  * targets. Few runs: each is a real build.
  */
 import { execFile } from "node:child_process";
-import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import fc from "fast-check";
-import { po } from "gettext-parser";
 import { describe, expect, it } from "vitest";
-import { cli, project } from "./helpers.ts";
+import { cli, project, translatePo } from "./helpers.ts";
 import { pdfUncompressed } from "./readback.ts";
 
 const run = promisify(execFile);
@@ -100,15 +98,8 @@ describe("random documents and reordering translations", () => {
         const doc = path.join(dir, "doc.md");
         expect((await cli(["translations", "update", doc, "--lang", "fr"])).code).toBe(0);
         const file = path.join(dir, "translations/fr/doc.po");
-        const table = po.parse(await readFile(file));
-        for (const byId of Object.values(table.translations)) {
-          for (const e of Object.values(byId)) {
-            if (!e.msgid) continue;
-            const t = (s: string) => shuffle(s.match(UNITS) ?? [], seed).join(" ");
-            e.msgstr = e.msgid_plural ? e.msgstr.map(() => t(e.msgid_plural!)) : [t(e.msgid)];
-          }
-        }
-        await writeFile(file, po.compile(table, { foldLength: 0 }));
+        const t = (s: string) => shuffle(s.match(UNITS) ?? [], seed).join(" ");
+        await translatePo(file, (e) => (e.msgid_plural ? e.msgstr.map(() => t(e.msgid_plural!)) : [t(e.msgid)]));
         const out = path.join(dir, "dist");
         const result = await cli(["build", doc, "--out", out, "--quiet"]);
         expect(result.stderr).not.toMatch(/translation-structure|internal error/);

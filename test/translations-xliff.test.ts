@@ -13,7 +13,7 @@ import { describe, expect, it } from "vitest";
 import { js2xliff, xliff2js } from "xliff";
 import { readXliff } from "../pipeline/i18n/xliff.ts";
 import { XLIFF_CORE_XSD, XML_XSD } from "../pipeline/i18n/xliff-schema.ts";
-import { cli, project, ROOT } from "./helpers.ts";
+import { cli, project, ROOT, translatePo } from "./helpers.ts";
 
 const run = promisify(execFile);
 const FIXTURES = path.join(ROOT, "test/fixtures/xliff");
@@ -41,14 +41,7 @@ async function fixture(lang = "fr") {
   const doc = path.join(dir, "doc.md");
   await cli(["translations", "update", doc, "--lang", lang]);
   const file = path.join(dir, "translations", lang, "doc.po");
-  const table = po.parse(await readFile(file));
-  for (const byId of Object.values(table.translations)) {
-    for (const entry of Object.values(byId)) {
-      if (!entry.msgid) continue;
-      entry.msgstr = entry.msgid_plural ? entry.msgstr.map(() => `[${lang}] ${entry.msgid_plural}`) : [`[${lang}] ${entry.msgid}`];
-    }
-  }
-  await writeFile(file, po.compile(table, { foldLength: 0 }));
+  await translatePo(file, (entry) => (entry.msgid_plural ? entry.msgstr.map(() => `[${lang}] ${entry.msgid_plural}`) : [`[${lang}] ${entry.msgid}`]));
   await cli(["translations", "update", doc]);
   return { dir, doc, file };
 }

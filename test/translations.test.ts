@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { loadDocument } from "../pipeline/load.ts";
 import { extractSegments } from "../pipeline/i18n/segments.ts";
 import { parseInline, parseInlineAll } from "../pipeline/i18n/overlay.ts";
-import { cli, LETTER, project } from "./helpers.ts";
+import { cli, LETTER, project, translatePo } from "./helpers.ts";
 
 const run = promisify(execFile);
 
@@ -37,15 +37,10 @@ async function fixture() {
 
 /** Fill every msgstr of a PO file with a function of the msgid. */
 async function translateAll(file: string, translate: (msgid: string, ctx: string) => string | string[]) {
-  const table = po.parse(await readFile(file));
-  for (const [ctx, byId] of Object.entries(table.translations)) {
-    for (const entry of Object.values(byId)) {
-      if (!entry.msgid) continue;
-      const t = translate(entry.msgid, ctx);
-      entry.msgstr = Array.isArray(t) ? t : entry.msgid_plural ? entry.msgstr.map(() => t) : [t];
-    }
-  }
-  await writeFile(file, po.compile(table, { foldLength: 0 }));
+  await translatePo(file, (entry, ctx) => {
+    const t = translate(entry.msgid, ctx);
+    return Array.isArray(t) ? t : entry.msgid_plural ? entry.msgstr.map(() => t) : [t];
+  });
 }
 
 const fake = (msgid: string) => `«${msgid}»`;

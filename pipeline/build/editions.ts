@@ -82,7 +82,7 @@ export async function prepareEditions(request: EditionRequest, memo?: Memo): Pro
   if (hasErrors(files)) return { ok: false, files };
   const incomplete = new Set(translated.filter((t) => !t.overlay || t.overlay.incomplete > 0).map((t) => t.lang));
   for (const lang of existing.filter((l) => l !== doc.meta.lang && !requested.includes(l))) {
-    if (!(await isComplete(doc, request.root, lang))) incomplete.add(lang);
+    if (!(await isComplete(doc, request.root, lang, memo))) incomplete.add(lang);
   }
   const skipped = request.partial ? [] : existing.filter((l) => incomplete.has(l));
   const available = existing.filter((l) => !skipped.includes(l));

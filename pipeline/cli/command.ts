@@ -5,7 +5,7 @@
  * list (so a misspelt option is caught by name) and runs it.
  */
 import { parseArgs } from "node:util";
-import leven from "leven";
+import { closest } from "../suggest.ts";
 import type { Io } from "./io.ts";
 
 export interface OptionSpec {
@@ -48,21 +48,13 @@ export const COMMON_OPTIONS: Record<string, OptionSpec> = {
   help: { type: "boolean", short: "h", default: false, description: "Show this command's help" },
 };
 
-/** The spelling in `candidates` nearest to `word`, when near enough to be a likely typo. */
+/** The spelling in `candidates` nearest to `word` (suggest.ts's rule), or one that `word` begins (`trans` for `translations`). */
 export function nearest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    const d = leven(word.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) [best, bestDistance] = [candidate, d];
-  }
-  const limit = Math.max(2, Math.ceil(word.length * 0.4));
-  if (best && bestDistance <= limit) return best;
-  // A prefix (`trans` for `translations`) is as good a hint.
-  return candidates.find((c) => word.length >= 3 && c.startsWith(word));
+  return closest(word, candidates) ?? candidates.find((c) => word.length >= 3 && c.startsWith(word));
 }
 
-export const didYouMean = (suggestion: string | undefined) => (suggestion ? `; did you mean \`${suggestion}\`?` : "");
+/** `; did you mean \`x\`?` for a suggestion already found, or nothing. */
+export const meant = (suggestion: string | undefined) => (suggestion ? `; did you mean \`${suggestion}\`?` : "");
 
 /** A usage mistake: reported as one line, exit 1. */
 export class UsageError extends Error {
@@ -84,7 +76,7 @@ export function parseCommandArgs(command: Command, argv: string[]): { values: Op
     const known = token.rawName.startsWith("--") ? names.includes(token.name) : shorts.includes(token.name);
     if (!known) {
       const near = token.rawName.startsWith("--") ? nearest(token.name, names) : undefined;
-      throw new UsageError(`unknown option \`${token.rawName}\` for \`${command.name}\`${didYouMean(near && `--${near}`)}`);
+      throw new UsageError(`unknown option \`${token.rawName}\` for \`${command.name}\`${meant(near && `--${near}`)}`);
     }
   }
   try {

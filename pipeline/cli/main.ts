@@ -9,7 +9,7 @@
  */
 import pkg from "../../package.json" with { type: "json" };
 import { ConfigError } from "../errors.ts";
-import { commandHelp, didYouMean, nearest, parseCommandArgs, UsageError, type Command } from "./command.ts";
+import { commandHelp, meant, nearest, parseCommandArgs, UsageError, type Command } from "./command.ts";
 import { COMMANDS } from "./commands.ts";
 import { processIo, type Io } from "./io.ts";
 
@@ -48,11 +48,11 @@ export function findCommand(words: readonly string[], commands: readonly Command
       throw new UsageError(`\`${first}\` needs a subcommand: ${subs.map((s) => `\`${s}\``).join(", ")}`);
     }
     const command = group.find((c) => c.name === `${first} ${second}`);
-    if (!command) throw new UsageError(`unknown command \`${first} ${second}\`${didYouMean(nearest(second, subs) && `${first} ${nearest(second, subs)}`)}`);
+    if (!command) throw new UsageError(`unknown command \`${first} ${second}\`${meant(nearest(second, subs) && `${first} ${nearest(second, subs)}`)}`);
     return { command, rest: words.slice(2) };
   }
   const command = commands.find((c) => c.name === first);
-  if (!command) throw new UsageError(`unknown command \`${first}\`${didYouMean(nearest(first, topNames(commands)))}`);
+  if (!command) throw new UsageError(`unknown command \`${first}\`${meant(nearest(first, topNames(commands)))}`);
   return { command, rest: words.slice(1) };
 }
 
@@ -88,7 +88,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       }
       return 0;
     }
-    if (first.startsWith("-")) throw new UsageError(`unknown option \`${first}\`${didYouMean(nearest(first.replace(/^-+/, ""), ["help", "version"]) && `--${nearest(first.replace(/^-+/, ""), ["help", "version"])}`)}; options come after the command`);
+    if (first.startsWith("-")) throw new UsageError(`unknown option \`${first}\`${meant(nearest(first.replace(/^-+/, ""), ["help", "version"]) && `--${nearest(first.replace(/^-+/, ""), ["help", "version"])}`)}; options come after the command`);
     const { command, rest } = findCommand(argv);
     const { values, args } = parseCommandArgs(command, rest);
     if (values.help) {

@@ -14,7 +14,7 @@ import { prepareEditions, type EditionRequest } from "../build/editions.ts";
 import { Staging } from "../build/output.ts";
 import { ResourcePool } from "../build/resources.ts";
 import { ConfigError } from "../errors.ts";
-import { formatDate } from "../i18n/labels.ts";
+import { formatDate, languageName } from "../i18n/labels.ts";
 import { composeMessage, messageSpec, parseSender, type MessageSpec } from "./message.ts";
 import type { Writer } from "../model.ts";
 import { writers } from "../writers/index.ts";
@@ -94,11 +94,6 @@ export async function deliver(options: DeliverOptions): Promise<DeliverResult> {
   } finally {
     await resources.dispose();
   }
-}
-
-/** A language's name in another language ("russe" in French). */
-function languageName(lang: string, inLang: string): string {
-  return new Intl.DisplayNames([inLang], { type: "language" }).of(lang) ?? lang;
 }
 
 async function deliverWith(options: DeliverOptions, pdf: Writer, resources: ResourcePool, started: number): Promise<DeliverResult> {

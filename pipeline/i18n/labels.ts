@@ -32,9 +32,18 @@ export function directionOf(lang: string): Direction {
   return RTL_LANGUAGES.has(lang.split("-")[0]!.toLowerCase()) ? "rtl" : "ltr";
 }
 
+/** A language's name in another language ("French" in `en`, "russe" in `fr`); the tag itself if CLDR has none. */
+export function languageName(lang: string, inLang: string): string {
+  try {
+    return new Intl.DisplayNames([inLang], { type: "language" }).of(lang) ?? lang;
+  } catch {
+    return lang;
+  }
+}
+
 /** The language's name in itself ("Français", "العربية", "中文"). */
 export function autonym(lang: string): string {
-  const name = new Intl.DisplayNames([lang], { type: "language" }).of(lang) ?? lang;
+  const name = languageName(lang, lang);
   return name.charAt(0).toLocaleUpperCase(lang) + name.slice(1);
 }
 

@@ -13,7 +13,7 @@ import type { VFile } from "vfile";
 import { CANDIDATE } from "../policy.ts";
 import type { LoadedDocument } from "../load.ts";
 import { parseFragment } from "../parse/markdown.ts";
-import { hasBuiltinLabel, LABELS, PLURAL_LABELS, type LabelCatalog, type LabelKey, type PluralLabelKey } from "./labels.ts";
+import { hasBuiltinLabel, LABELS, languageName, PLURAL_LABELS, type LabelCatalog, type LabelKey, type PluralLabelKey } from "./labels.ts";
 import type { PoEntry, PoFile } from "./po.ts";
 import type { Segment } from "./segments.ts";
 
@@ -86,9 +86,7 @@ export function applyOverlay(
   const catalog: LabelCatalog = { lang, text: {}, plural: {} };
   // Translated paragraphs are parsed together: one parse of a document costs a fraction of one
   // parse per segment, since each parse sets up the Markdown parser again.
-  const usable = (entry: PoEntry | undefined, segment: Segment): entry is PoEntry =>
-    !!entry && entry.msgid === segment.source && !entry.fuzzy && entry.msgstr.some((m) => m.trim() !== "");
-  const blockSegments = segments.filter((s) => s.kind === "block" && usable(entries.get(s.context), s));
+  const blockSegments = segments.filter((s) => s.kind === "block" && translates(entries.get(s.context), s));
   const parsedBlocks = new Map(
     parseInlineAll(blockSegments.map((s) => entries.get(s.context)!.msgstr[0]!.trim()), doc).map((parsed, i) => [blockSegments[i]!.context, parsed]),
   );
@@ -97,7 +95,7 @@ export function applyOverlay(
   const missing: Array<{ entry: PoEntry | undefined; fuzzy: boolean; label: boolean }> = [];
   for (const segment of segments) {
     const entry = entries.get(segment.context);
-    const translated = entry && entry.msgid === segment.source && entry.msgstr.some((m) => m.trim() !== "");
+    const translated = hasTranslation(entry, segment);
     if (!translated || entry.fuzzy) {
       const label = segment.kind === "label" || segment.kind === "plural";
       // Letterpress's own wording for the language stands in for an empty label entry.
@@ -164,7 +162,7 @@ export function applyOverlay(
     const untranslated = passages.length - fuzzy;
     const count = (n: number, state: string) => `${n} ${n === 1 ? "passage is" : "passages are"} ${state}`;
     const what = [untranslated ? count(untranslated, "not translated") : "", fuzzy ? count(fuzzy, "fuzzy (the English changed)") : ""].filter(Boolean).join(" and ");
-    const name = languageName(lang);
+    const name = languageName(lang, "en");
     const reason = options.strict
       ? `${what}; --strict publishes complete translations only (--verbose lists them)`
       : options.partial
@@ -174,7 +172,7 @@ export function applyOverlay(
   }
   const labels = missing.filter((m) => m.label);
   if (labels.length > 0) {
-    say(labels[0]!.entry, fallback, `${labels.length} of Letterpress's own labels (\`label/…\` entries) ${labels.length === 1 ? "is" : "are"} not translated into ${languageName(lang)}; English is used (--verbose lists them)`, "translation-untranslated");
+    say(labels[0]!.entry, fallback, `${labels.length} of Letterpress's own labels (\`label/…\` entries) ${labels.length === 1 ? "is" : "are"} not translated into ${languageName(lang, "en")}; English is used (--verbose lists them)`, "translation-untranslated");
   }
   for (const entry of po.entries.filter((e) => e.obsolete)) {
     say(entry, "warning", `Obsolete entry \`${entry.context}\` (no longer in the source); remove it or run \`letterpress translations update\``, "translation-obsolete");
@@ -186,6 +184,16 @@ export function applyOverlay(
   if (h1) meta.title = toString(h1).trim();
   placeInPo(tree, segments, entries);
   return { tree, meta, catalog, stats: statsOf(segments, po, lang), incomplete: passages.length };
+}
+
+/** Whether `entry` has a translation of the segment's current English (fuzzy or not). */
+function hasTranslation(entry: PoEntry | undefined, segment: Segment): entry is PoEntry {
+  return !!entry && entry.msgid === segment.source && entry.msgstr.some((m) => m.trim() !== "");
+}
+
+/** Whether `entry` translates the segment: the translation of its current English, not fuzzy. An edition uses only these. */
+export function translates(entry: PoEntry | undefined, segment: Segment): entry is PoEntry {
+  return hasTranslation(entry, segment) && !entry.fuzzy;
 }
 
 /**
@@ -218,15 +226,6 @@ function firstWords(source: string, count = 8): string {
   const text = source.replace(/\]\([^)]*\)/g, "]").replace(/[*_`[\]]|\^[\w-]+/g, "").replace(/\s+/g, " ").trim();
   const words = text.split(" ");
   return words.length > count ? `${words.slice(0, count).join(" ")}…` : text;
-}
-
-/** The language's English name, for messages ("French"). */
-function languageName(lang: string): string {
-  try {
-    return new Intl.DisplayNames(["en"], { type: "language" }).of(lang) ?? lang;
-  } catch {
-    return lang;
-  }
 }
 
 /** Map every node of the original tree to its counterpart in the clone. */

@@ -17,7 +17,7 @@ import { readText } from "../parse/read.ts";
 import { resolveEpoch } from "../build/epoch.ts";
 import { PLURAL_FORMS } from "./labels.ts";
 import { parsePluralForms, pluralRulesOf, sameLanguage, samePluralForms } from "./lang.ts";
-import { applyOverlay, statsOf, type Overlay, type OverlayOptions, type TranslationStats } from "./overlay.ts";
+import { applyOverlay, statsOf, translates, type Overlay, type OverlayOptions, type TranslationStats } from "./overlay.ts";
 import { mergeEntries, poHeaders, readPo, writePo, type PoFile } from "./po.ts";
 import { extractSegments, segmentMap, type Segment } from "./segments.ts";
 import { exportXliff, importUnits, readXliff, type ImportSummary } from "./xliff.ts";
@@ -178,10 +178,7 @@ export async function isComplete(doc: LoadedDocument, root: string, lang: string
   const entries = new Map(t.po.entries.filter((e) => !e.obsolete).map((e) => [e.context, e]));
   return extractSegments(doc)
     .filter((s) => s.kind !== "label" && s.kind !== "plural")
-    .every((s) => {
-      const e = entries.get(s.context);
-      return !!e && e.msgid === s.source && !e.fuzzy && e.msgstr.some((m) => m.trim() !== "");
-    });
+    .every((s) => translates(entries.get(s.context), s));
 }
 
 export interface UpdateResult {
