@@ -62,9 +62,12 @@ export interface DeliveredCopy {
   eml?: string;
 }
 
+/** Copies of the previous delivery by mission code. */
+type ReusableCopies = Map<string, { inputs: string; data: Uint8Array }>;
+
 /** The previous delivery's copies that can be reused: same inputs hash, file intact. */
-async function previousCopies(outDir: string): Promise<Map<string, { inputs: string; data: Uint8Array }>> {
-  const reusable = new Map<string, { inputs: string; data: Uint8Array }>();
+async function previousCopies(outDir: string): Promise<ReusableCopies> {
+  const reusable: ReusableCopies = new Map();
   let record: { copies?: DeliverResult["copies"] };
   try {
     record = JSON.parse(await readFile(path.join(outDir, "delivery.json"), "utf8"));
@@ -88,9 +91,12 @@ export async function deliver(options: DeliverOptions): Promise<DeliverResult> {
   if (!pdf) throw new ConfigError("This installation has no PDF writer");
   const resources = new ResourcePool();
   try {
-    // The browser comes up while the sources are parsed.
-    await pdf.prepare?.(resources).catch(() => undefined);
-    return await deliverWith(options, pdf, resources, started);
+    // With no earlier copies to reuse every copy is printed: the browser comes up while the
+    // sources are parsed. Otherwise it starts only when a copy turns out to need printing (a
+    // rerun that changes nothing, such as `--send` after `--dry-run`, never starts it).
+    const previous = await previousCopies(options.outDir);
+    if (previous.size === 0) await pdf.prepare?.(resources).catch(() => undefined);
+    return await deliverWith(options, pdf, resources, previous, started);
   } finally {
     await resources.dispose();
   }
@@ -101,7 +107,7 @@ function languageName(lang: string, inLang: string): string {
   return new Intl.DisplayNames([inLang], { type: "language" }).of(lang) ?? lang;
 }
 
-async function deliverWith(options: DeliverOptions, pdf: Writer, resources: ResourcePool, started: number): Promise<DeliverResult> {
+async function deliverWith(options: DeliverOptions, pdf: Writer, resources: ResourcePool, previous: ReusableCopies, started: number): Promise<DeliverResult> {
   const prepared = await prepareEditions({ ...options, langs: [] });
   if (!prepared.ok) return { ok: false, files: prepared.files, copies: [], reused: 0, ms: performance.now() - started };
   const { doc, files, publications, fileOf, hashOf } = prepared.editions;
@@ -154,7 +160,6 @@ async function deliverWith(options: DeliverOptions, pdf: Writer, resources: Reso
     }
   }
 
-  const previous = await previousCopies(options.outDir);
   let reused = 0;
   const staging = await Staging.open(options.outDir, false);
   const copies: DeliverResult["copies"] = [];
