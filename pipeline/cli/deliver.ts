@@ -7,10 +7,9 @@
  * Exit codes: 0 when every message that was to be sent was sent (or nothing was to be sent);
  * 1 when a message failed or was not tried, the input is invalid, or the send was not confirmed.
  */
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { createInterface } from "node:readline/promises";
-import { deliver, type DeliveredCopy } from "../deliver/deliver.ts";
+import { deliver, readDelivery, type DeliveredCopy } from "../deliver/deliver.ts";
 import { ledgerPath, readLedger } from "../deliver/ledger.ts";
 import { stateName } from "../deliver/missions.ts";
 import { planSend, sendPlanned, smtpServer, type PlannedCopy } from "../deliver/send.ts";
@@ -158,13 +157,8 @@ async function status(ledger: string, out: string, io: Io): Promise<number> {
     io.stdout(`Nothing was sent yet (no records in ${path.relative(process.cwd(), ledger) || ledger})\n`);
     return 0;
   }
-  let current = new Map<string, string>();
-  try {
-    const record = JSON.parse(await readFile(path.join(out, "delivery.json"), "utf8")) as { copies?: DeliveredCopy[] };
-    current = new Map((record.copies ?? []).map((c) => [c.code, c.sha256]));
-  } catch {
-    // no delivery in this folder: the revisions are shown without comparing
-  }
+  // Without a delivery in this folder the revisions are shown without comparing.
+  const current = new Map(((await readDelivery(out))?.copies ?? []).map((c) => [c.code, c.sha256]));
   const byMission = new Map<string, { sent?: (typeof records)[number]; last: (typeof records)[number] }>();
   for (const r of records) {
     const entry = byMission.get(r.mission) ?? { last: r };

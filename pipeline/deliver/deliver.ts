@@ -65,16 +65,30 @@ export interface DeliveredCopy {
 /** Copies of the previous delivery by mission code. */
 type ReusableCopies = Map<string, { inputs: string; data: Uint8Array }>;
 
+/** The record of a delivery folder: which copy went to which mission, with its hash and inputs. */
+const DELIVERY_RECORD = "delivery.json";
+
+export interface DeliveryRecord {
+  document: string;
+  title: string;
+  station?: DutyStation;
+  copies?: DeliveredCopy[];
+}
+
+/** The record of the delivery in `outDir`; undefined when there is none (or it is unreadable). */
+export async function readDelivery(outDir: string): Promise<DeliveryRecord | undefined> {
+  try {
+    return JSON.parse(await readFile(path.join(outDir, DELIVERY_RECORD), "utf8")) as DeliveryRecord;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The previous delivery's copies that can be reused: same inputs hash, file intact. */
 async function previousCopies(outDir: string): Promise<ReusableCopies> {
   const reusable: ReusableCopies = new Map();
-  let record: { copies?: DeliverResult["copies"] };
-  try {
-    record = JSON.parse(await readFile(path.join(outDir, "delivery.json"), "utf8"));
-  } catch {
-    return reusable;
-  }
-  for (const copy of record.copies ?? []) {
+  const record = await readDelivery(outDir);
+  for (const copy of record?.copies ?? []) {
     try {
       const data = await readFile(path.join(outDir, copy.path));
       if (copy.inputs && createHash("sha256").update(data).digest("hex") === copy.sha256) reusable.set(copy.code, { inputs: copy.inputs, data });
@@ -238,7 +252,8 @@ async function deliverWith(options: DeliverOptions, pdf: Writer, resources: Reso
       return { ok: false, files, copies: [], reused: 0, ms: performance.now() - started };
     }
     copies.sort((a, b) => a.code.localeCompare(b.code));
-    await staging.write("delivery.json", `${JSON.stringify({ document: doc.slug, title: doc.meta.title, station, copies }, null, 2)}\n`);
+    const record: DeliveryRecord = { document: doc.slug, title: doc.meta.title, station, copies };
+    await staging.write(DELIVERY_RECORD, `${JSON.stringify(record, null, 2)}\n`);
     await staging.commit();
   } catch (error) {
     await staging.abort();
