@@ -37,8 +37,6 @@ export interface DeliverResult {
   ok: boolean;
   files: VFile[];
   copies: DeliveredCopy[];
-  /** The document's path (its send ledger lives beside it). */
-  document?: string;
   station?: DutyStation;
   /** Copies taken from the previous delivery because nothing they depend on changed. */
   reused: number;
@@ -259,5 +257,5 @@ async function deliverWith(options: DeliverOptions, pdf: Writer, resources: Reso
     await staging.abort();
     throw error;
   }
-  return { ok: true, files, copies, reused, ms: performance.now() - started, document: doc.path, station };
+  return { ok: true, files, copies, reused, ms: performance.now() - started, station };
 }
