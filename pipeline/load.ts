@@ -103,6 +103,11 @@ declare module "vfile" {
   }
 }
 
+/** A letter's id: its file name without the Markdown extension. It names the letter's outputs, translations and send ledger. */
+export function letterSlug(documentPath: string): string {
+  return path.basename(documentPath).replace(/\.(md|markdown)$/i, "");
+}
+
 /** With `memo` (watch), the Markdown is parsed again only when its text changed. */
 export async function loadDocument(documentPath: string, memo?: Memo): Promise<LoadResult> {
   const absolute = path.resolve(documentPath);
@@ -117,7 +122,7 @@ export async function loadDocument(documentPath: string, memo?: Memo): Promise<L
   const files = [file, ...(file.data.dataFiles ?? [])];
   if (!meta || !facts || !images) return { doc: undefined, files };
   return {
-    doc: { path: absolute, slug: path.basename(absolute).replace(/\.(md|markdown)$/i, ""), file, meta, tree, facts, signatories, images },
+    doc: { path: absolute, slug: letterSlug(absolute), file, meta, tree, facts, signatories, images },
     files,
   };
 }

@@ -1,6 +1,7 @@
 /** `letterpress deliver`: addressed PDFs per mission, read back with poppler. */
 import { execFile } from "node:child_process";
-import { readFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -64,12 +65,25 @@ describe("deliver", () => {
     expect(await hashTree(path.join(out, "b"))).toEqual(await hashTree(path.join(out, "a")));
   }, 300_000);
 
-  it("a rerun reuses every copy whose inputs did not change", async () => {
+  it("a rerun reuses every copy whose inputs did not change, and starts no browser", async () => {
     const before = await hashTree(path.join(out, "a"));
-    const result = await cli(["deliver", LETTER, "--only", CODES.join(","), "--out", path.join(out, "a"), "--quiet"]);
-    expect(result.code).toBe(0);
+    // A stand-in for Chromium that only leaves a mark that it was started.
+    const spy = await tempDir();
+    const started = path.join(spy, "started");
+    await writeFile(path.join(spy, "chromium"), `#!/bin/sh\ntouch '${started}'\nexit 1\n`, { mode: 0o755 });
+    const saved = process.env.CHROMIUM_PATH;
+    process.env.CHROMIUM_PATH = path.join(spy, "chromium");
+    let result;
+    try {
+      result = await cli(["deliver", LETTER, "--only", CODES.join(","), "--out", path.join(out, "a"), "--quiet"]);
+    } finally {
+      if (saved === undefined) delete process.env.CHROMIUM_PATH;
+      else process.env.CHROMIUM_PATH = saved;
+    }
+    expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain("(8 unchanged, reused)");
     expect(await hashTree(path.join(out, "a"))).toEqual(before);
+    expect(existsSync(started)).toBe(false);
   }, 300_000);
 
   it("rejects an unknown mission code with one line", async () => {

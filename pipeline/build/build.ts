@@ -14,7 +14,7 @@ import { Memo } from "../memo.ts";
 import { prepareEditions } from "./editions.ts";
 import { isEditionOf, Staging } from "./output.ts";
 import { ResourcePool } from "./resources.ts";
-import { changesFile, checkSameLetter, createManifest, LEGACY_CHANGES_FILE, LEGACY_MANIFEST_FILE, manifestFile, readManifest, renderChangeReport, signatoryChanges } from "./manifest.ts";
+import { changesFile, checkSameLetter, createManifest, LEGACY_CHANGES_FILE, LEGACY_MANIFEST_FILE, manifestFile, manifestJson, readManifest, renderChangeReport, signatoryChanges, type Manifest } from "./manifest.ts";
 
 export interface BuildOptions {
   /** The Markdown document. */
@@ -65,6 +65,8 @@ export interface BuildResult {
   reused?: number;
   /** Languages not published because their translation is not complete (see the PO files' warnings). */
   skipped?: string[];
+  /** The letter's record, as written to `<slug>.manifest.json` (when `ok`). */
+  manifest?: Manifest;
 }
 
 export { availableLanguages } from "./editions.ts";
@@ -134,6 +136,7 @@ export class Builder {
     const staging = await Staging.open(options.outDir);
     const outputs: BuiltFile[] = [];
     let reused = 0;
+    let manifest: Manifest;
     try {
       if (!partial) await staging.removeLetter(doc.slug);
       if (previousRecord?.legacy) for (const legacy of [LEGACY_MANIFEST_FILE, LEGACY_CHANGES_FILE]) await staging.remove(legacy);
@@ -178,7 +181,7 @@ export class Builder {
       await add(changesFile(doc.slug), renderChangeReport(changes, doc.meta.title));
       // Titles of the editions kept from earlier builds (a partial build) come from the record.
       const titles: Record<string, string> = { ...(partial ? previous?.titles : {}), ...Object.fromEntries(publications.map((p) => [p.lang, p.meta.title])) };
-      const manifest = await createManifest({
+      manifest = await createManifest({
         doc,
         dir: staging.dir,
         sourcePath,
@@ -193,14 +196,14 @@ export class Builder {
         known: new Map(outputs.map((o) => [o.path, o])),
         commit,
       });
-      await add(manifestFile(doc.slug), manifest);
+      await add(manifestFile(doc.slug), manifestJson(manifest));
       await add("index.html", await renderIndexPage(staging.dir));
       await staging.commit();
     } catch (error) {
       await staging.abort();
       throw error;
     }
-    return { ok: true, files, outputs, ms: performance.now() - started, reused, skipped };
+    return { ok: true, files, outputs, ms: performance.now() - started, reused, skipped, manifest };
   }
 }
 

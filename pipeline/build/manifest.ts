@@ -151,7 +151,7 @@ export async function createManifest(input: {
   files: readonly string[];
   /** Files whose size and hash the build knows already (not read again). */
   known?: ReadonlyMap<string, { bytes: number; sha256: string }>;
-}): Promise<string> {
+}): Promise<Manifest> {
   const files: Manifest["files"] = [];
   for (const rel of input.files) {
     const known = input.known?.get(rel);
@@ -181,5 +181,10 @@ export async function createManifest(input: {
     changes: input.changes,
     files,
   };
+  return manifest;
+}
+
+/** The record as it is written to `<slug>.manifest.json`. */
+export function manifestJson(manifest: Manifest): string {
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }

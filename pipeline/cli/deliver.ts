@@ -7,15 +7,14 @@
  * Exit codes: 0 when every message that was to be sent was sent (or nothing was to be sent);
  * 1 when a message failed or was not tried, the input is invalid, or the send was not confirmed.
  */
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { createInterface } from "node:readline/promises";
-import { deliver, type DeliveredCopy } from "../deliver/deliver.ts";
+import { deliver, readDelivery, type DeliveredCopy } from "../deliver/deliver.ts";
 import { ledgerPath, readLedger } from "../deliver/ledger.ts";
 import { stateName } from "../deliver/missions.ts";
 import { planSend, sendPlanned, smtpServer, type PlannedCopy } from "../deliver/send.ts";
 import { ConfigError } from "../errors.ts";
-import { progress, reportFiles, type Io } from "./io.ts";
+import { plural, progress, reportFiles, table, type Io } from "./io.ts";
 
 export interface DeliverCliOptions {
   out: string;
@@ -47,11 +46,6 @@ async function confirm(question: string, io: Io): Promise<boolean> {
     rl.close();
   }
 }
-
-const table = (rows: string[][]): string => {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => [...(r[i] ?? "")].length)));
-  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell + " ".repeat(widths[i]! - [...cell].length))).join("  ").trimEnd()).join("\n");
-};
 
 const languageOf = (c: DeliveredCopy) => (c.missionLang ? `${c.lang} (works in ${c.missionLang})` : c.lang);
 
@@ -87,12 +81,12 @@ export async function deliverCommand(input: string, root: string, options: Deliv
   const fallbacks = copies.filter((c) => c.missionLang);
   if (fallbacks.length) {
     const missing = [...new Set(fallbacks.map((c) => c.missionLang!))].sort();
-    io.stdout(`Fallback: ${fallbacks.length} ${fallbacks.length === 1 ? "mission gets its copy" : "missions get their copies"} in ${options.fallback} (no translation into ${missing.join(", ")}): ${fallbacks.map((c) => c.code).join(", ")}\n`);
+    io.stdout(`Fallback: ${plural(fallbacks.length, "mission gets its copy", "missions get their copies")} in ${options.fallback} (no translation into ${missing.join(", ")}): ${fallbacks.map((c) => c.code).join(", ")}\n`);
   }
   const unaddressed = mail ? copies.filter((c) => !c.message).map((c) => c.code) : [];
   if (options["dry-run"]) {
     const written = copies.filter((c) => c.eml).length;
-    io.stdout(`Wrote ${written} ${written === 1 ? "message" : "messages"} as .eml files beside the PDFs (nothing was sent)${unaddressed.length ? `; no address for ${unaddressed.join(", ")}` : ""}\n`);
+    io.stdout(`Wrote ${plural(written, "message")} as .eml files beside the PDFs (nothing was sent)${unaddressed.length ? `; no address for ${unaddressed.join(", ")}` : ""}\n`);
     return 0;
   }
   if (!server) return 0;
@@ -119,7 +113,7 @@ export async function deliverCommand(input: string, root: string, options: Deliv
       io.stderr(`letterpress: error: not sending ${todo.length} messages without confirmation: this is not a terminal (confirm with --yes)\n`);
       return 1;
     }
-    if (!(await confirm(`Send ${todo.length} ${todo.length === 1 ? "message" : "messages"}${skipped.length ? ` (skipping ${skipped.join(", ")})` : ""}? [y/N] `, io))) {
+    if (!(await confirm(`Send ${plural(todo.length, "message")}${skipped.length ? ` (skipping ${skipped.join(", ")})` : ""}? [y/N] `, io))) {
       io.stderr("letterpress: nothing was sent\n");
       return 1;
     }
@@ -158,13 +152,8 @@ async function status(ledger: string, out: string, io: Io): Promise<number> {
     io.stdout(`Nothing was sent yet (no records in ${path.relative(process.cwd(), ledger) || ledger})\n`);
     return 0;
   }
-  let current = new Map<string, string>();
-  try {
-    const record = JSON.parse(await readFile(path.join(out, "delivery.json"), "utf8")) as { copies?: DeliveredCopy[] };
-    current = new Map((record.copies ?? []).map((c) => [c.code, c.sha256]));
-  } catch {
-    // no delivery in this folder: the revisions are shown without comparing
-  }
+  // Without a delivery in this folder the revisions are shown without comparing.
+  const current = new Map(((await readDelivery(out))?.copies ?? []).map((c) => [c.code, c.sha256]));
   const byMission = new Map<string, { sent?: (typeof records)[number]; last: (typeof records)[number] }>();
   for (const r of records) {
     const entry = byMission.get(r.mission) ?? { last: r };

@@ -74,3 +74,12 @@ export function progress(io: Io, quiet: boolean): Progress {
     },
   };
 }
+
+/** `1 message`, `2 messages`; `many` for irregular plurals. */
+export const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+/** Rows as columns, each as wide as its widest cell (the last one unpadded), two spaces apart. */
+export function table(rows: readonly (readonly string[])[]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => [...(r[i] ?? "")].length)));
+  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell + " ".repeat(widths[i]! - [...cell].length))).join("  ").trimEnd()).join("\n");
+}

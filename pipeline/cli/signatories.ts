@@ -11,7 +11,7 @@ import type { VFile } from "vfile";
 import { ConfigError } from "../errors.ts";
 import { addSignatory, importSignatories, type ImportRow, type Kind } from "../data/import.ts";
 import { displayPath } from "../parse/read.ts";
-import { reportFiles, type Io } from "./io.ts";
+import { plural, reportFiles, type Io } from "./io.ts";
 
 export const SIGNATORIES_USAGE = `Usage:
   letterpress signatories import <file.csv> [doc.md] [--map "name=Column,type=Column,…"] [--report FILE] [--dry-run]
@@ -36,8 +36,6 @@ export interface SignatoriesOptions {
 const DEFAULT_DOCUMENT = "source/open-letter.md";
 
 const report = (files: readonly VFile[], io: Io) => reportFiles(files, io);
-
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 export async function signatoriesCommand(sub: string | undefined, args: string[], options: SignatoriesOptions, io: Io): Promise<number> {
   switch (sub) {

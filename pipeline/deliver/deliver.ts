@@ -37,8 +37,6 @@ export interface DeliverResult {
   ok: boolean;
   files: VFile[];
   copies: DeliveredCopy[];
-  /** The document's path (its send ledger lives beside it). */
-  document?: string;
   station?: DutyStation;
   /** Copies taken from the previous delivery because nothing they depend on changed. */
   reused: number;
@@ -62,16 +60,33 @@ export interface DeliveredCopy {
   eml?: string;
 }
 
-/** The previous delivery's copies that can be reused: same inputs hash, file intact. */
-async function previousCopies(outDir: string): Promise<Map<string, { inputs: string; data: Uint8Array }>> {
-  const reusable = new Map<string, { inputs: string; data: Uint8Array }>();
-  let record: { copies?: DeliverResult["copies"] };
+/** Copies of the previous delivery by mission code. */
+type ReusableCopies = Map<string, { inputs: string; data: Uint8Array }>;
+
+/** The record of a delivery folder: which copy went to which mission, with its hash and inputs. */
+const DELIVERY_RECORD = "delivery.json";
+
+export interface DeliveryRecord {
+  document: string;
+  title: string;
+  station?: DutyStation;
+  copies?: DeliveredCopy[];
+}
+
+/** The record of the delivery in `outDir`; undefined when there is none (or it is unreadable). */
+export async function readDelivery(outDir: string): Promise<DeliveryRecord | undefined> {
   try {
-    record = JSON.parse(await readFile(path.join(outDir, "delivery.json"), "utf8"));
+    return JSON.parse(await readFile(path.join(outDir, DELIVERY_RECORD), "utf8")) as DeliveryRecord;
   } catch {
-    return reusable;
+    return undefined;
   }
-  for (const copy of record.copies ?? []) {
+}
+
+/** The previous delivery's copies that can be reused: same inputs hash, file intact. */
+async function previousCopies(outDir: string): Promise<ReusableCopies> {
+  const reusable: ReusableCopies = new Map();
+  const record = await readDelivery(outDir);
+  for (const copy of record?.copies ?? []) {
     try {
       const data = await readFile(path.join(outDir, copy.path));
       if (copy.inputs && createHash("sha256").update(data).digest("hex") === copy.sha256) reusable.set(copy.code, { inputs: copy.inputs, data });
@@ -88,15 +103,18 @@ export async function deliver(options: DeliverOptions): Promise<DeliverResult> {
   if (!pdf) throw new ConfigError("This installation has no PDF writer");
   const resources = new ResourcePool();
   try {
-    // The browser comes up while the sources are parsed.
-    await pdf.prepare?.(resources).catch(() => undefined);
-    return await deliverWith(options, pdf, resources, started);
+    // With no earlier copies to reuse every copy is printed: the browser comes up while the
+    // sources are parsed. Otherwise it starts only when a copy turns out to need printing (a
+    // rerun that changes nothing, such as `--send` after `--dry-run`, never starts it).
+    const previous = await previousCopies(options.outDir);
+    if (previous.size === 0) await pdf.prepare?.(resources).catch(() => undefined);
+    return await deliverWith(options, pdf, resources, previous, started);
   } finally {
     await resources.dispose();
   }
 }
 
-async function deliverWith(options: DeliverOptions, pdf: Writer, resources: ResourcePool, started: number): Promise<DeliverResult> {
+async function deliverWith(options: DeliverOptions, pdf: Writer, resources: ResourcePool, previous: ReusableCopies, started: number): Promise<DeliverResult> {
   const prepared = await prepareEditions({ ...options, langs: [] });
   if (!prepared.ok) return { ok: false, files: prepared.files, copies: [], reused: 0, ms: performance.now() - started };
   const { doc, files, publications, fileOf, hashOf } = prepared.editions;
@@ -149,7 +167,6 @@ async function deliverWith(options: DeliverOptions, pdf: Writer, resources: Reso
     }
   }
 
-  const previous = await previousCopies(options.outDir);
   let reused = 0;
   const staging = await Staging.open(options.outDir, false);
   const copies: DeliverResult["copies"] = [];
@@ -228,11 +245,12 @@ async function deliverWith(options: DeliverOptions, pdf: Writer, resources: Reso
       return { ok: false, files, copies: [], reused: 0, ms: performance.now() - started };
     }
     copies.sort((a, b) => a.code.localeCompare(b.code));
-    await staging.write("delivery.json", `${JSON.stringify({ document: doc.slug, title: doc.meta.title, station, copies }, null, 2)}\n`);
+    const record: DeliveryRecord = { document: doc.slug, title: doc.meta.title, station, copies };
+    await staging.write(DELIVERY_RECORD, `${JSON.stringify(record, null, 2)}\n`);
     await staging.commit();
   } catch (error) {
     await staging.abort();
     throw error;
   }
-  return { ok: true, files, copies, reused, ms: performance.now() - started, document: doc.path, station };
+  return { ok: true, files, copies, reused, ms: performance.now() - started, station };
 }

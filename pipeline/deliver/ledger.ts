@@ -9,6 +9,7 @@
 import { open, readFile, rm, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { ConfigError } from "../errors.ts";
+import { letterSlug } from "../load.ts";
 
 export interface LedgerRecord {
   event: "sending" | "sent" | "failed";
@@ -30,7 +31,7 @@ export type MissionState = "sent" | "failed" | "unknown";
 /** The ledger of a document. */
 export function ledgerPath(document: string): string {
   const absolute = path.resolve(document);
-  return path.join(path.dirname(absolute), `${path.basename(absolute).replace(/\.(md|markdown)$/i, "")}.sent.jsonl`);
+  return path.join(path.dirname(absolute), `${letterSlug(absolute)}.sent.jsonl`);
 }
 
 /** Every complete record of a ledger (a line cut short by a crash is ignored). */

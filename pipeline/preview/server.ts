@@ -8,7 +8,7 @@
  * path (symlinks resolved) is outside the output folder or the project is refused. A request
  * whose Host is not this server's address is refused too (DNS rebinding).
  */
-import { createReadStream, readFileSync } from "node:fs";
+import { createReadStream } from "node:fs";
 import { readFile, realpath, stat } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -16,7 +16,6 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import type { VFile } from "vfile";
 import type { BuildOptions, BuiltFile } from "../build/build.ts";
-import { manifestFile, type Manifest } from "../build/manifest.ts";
 import { watch, type WatchEvent } from "../build/watch.ts";
 import { ConfigError } from "../errors.ts";
 
@@ -125,15 +124,6 @@ export function safeSegments(url: string): string[] | undefined {
   const segments = decoded.split("/").slice(1);
   if (segments.some((s) => s === ".." || s === "." || /^[a-z]:/i.test(s))) return undefined;
   return segments.filter((s) => s !== "");
-}
-
-/** The record the build just wrote (read at once, before another build can replace it). */
-function readManifest(outDir: string, slug: string): Manifest | undefined {
-  try {
-    return JSON.parse(readFileSync(path.join(outDir, manifestFile(slug)), "utf8")) as Manifest;
-  } catch {
-    return undefined;
-  }
 }
 
 const within = (dir: string, file: string) => file === dir || file.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
@@ -289,11 +279,9 @@ export async function preview(options: PreviewOptions): Promise<void> {
           if (result.ok) {
             state.version++;
             state.editions = editionsOf(result.outputs);
+            const counts = result.manifest?.signatories;
+            if (counts) state.signatories = { organisations: counts.organisations, individuals: counts.individuals };
           }
-        }
-        if (state.ok) {
-          const manifest = readManifest(outDir, path.basename(options.input).replace(/\.(md|markdown)$/i, ""));
-          if (manifest) state.signatories = { organisations: manifest.signatories.organisations, individuals: manifest.signatories.individuals };
         }
         for (const client of clients) send(client);
         options.onBuild?.(event, state);
