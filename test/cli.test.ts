@@ -40,6 +40,23 @@ describe("letterpress CLI", () => {
     expect(bundles.some((b) => /^[0-9a-f]{16}$/.test(b))).toBe(true);
   });
 
+  it("without its bundle (tsx) it prints the same PDF: the paginator sent to the page runs either way", async () => {
+    const dir = await letterProject();
+    const build = (out: string, env: Record<string, string>) =>
+      run(process.execPath, [path.join(ROOT, "bin/letterpress.js"), "build", "source/open-letter.md", "--lang", "fr", "--format", "pdf", "--out", out, "--quiet"], {
+        cwd: dir,
+        env: { ...process.env, SOURCE_DATE_EPOCH: "1573603200", ...env },
+      }).catch((e) => e);
+    const bundled = await build("bundled", {});
+    const direct = await build("direct", { LETTERPRESS_NO_BUNDLE: "1" });
+    expect(direct.stderr).not.toContain("internal error");
+    expect([bundled.code ?? 0, direct.code ?? 0]).toEqual([0, 0]);
+    expect(direct.stderr).toBe(bundled.stderr);
+    const [a, b] = await Promise.all(["bundled", "direct"].map((d) => readFile(path.join(dir, d, "fr/open-letter.pdf"))));
+    expect(a!.subarray(0, 5).toString()).toBe("%PDF-");
+    expect(b!.equals(a!)).toBe(true);
+  });
+
   it("a failed build exits 1 and leaves dist/ byte-identical", async () => {
     const dir = await letterCopy();
     const out = path.join(dir, "dist");

@@ -19,9 +19,11 @@ import { installPaginator, type PaginationReport, type PaginatorWindow, type Spl
 /**
  * The paginator and its call, evaluated as one expression: each evaluation is a round trip to the
  * page, which waits whenever this process is busy with another output. The paginator's source is
- * that of the compiled function (see in-page.ts).
+ * that of the compiled function (see in-page.ts). Compiled by tsx (LETTERPRESS_NO_BUNDLE=1), that
+ * source calls esbuild's `__name` helper to keep function names, which the page does not have: the
+ * script brings a stand-in that keeps nothing.
  */
-const paginateScript = `(${installPaginator.toString()})();\n;Promise.all([...document.fonts].map((face) => face.load())).then(() => window.__letterpressPaginate());`;
+const paginateScript = `var __name = (fn) => fn;\n(${installPaginator.toString()})();\n;Promise.all([...document.fonts].map((face) => face.load())).then(() => window.__letterpressPaginate());`;
 
 export type { SplitPiece } from "./in-page.ts";
 
