@@ -227,9 +227,18 @@ export function joinHyphenatedWords(pages: PageText[], copies: FontCopies): void
 
   for (const [p, page] of pages.entries()) {
     for (const [s, list] of edits[p]!.entries()) {
-      let text = page.streams[s]!;
-      // An object may be both a hyphen's next line and... never: a lone hyphen is no line. One edit per object.
-      for (const [start, end, body] of list.sort((a, b) => b[0] - a[0])) text = text.slice(0, start) + body + text.slice(end);
+      const source = page.streams[s]!;
+      // An object may be both a hyphen's next line and... never: a lone hyphen is no line. One edit
+      // per object. The edits are applied front to back into a list of pieces joined once: cutting
+      // the stream again for each edit copies all of it every time.
+      const pieces: string[] = [];
+      let at = 0;
+      for (const [start, end, body] of list.sort((a, b) => a[0] - b[0])) {
+        pieces.push(source.slice(at, start), body);
+        at = end;
+      }
+      pieces.push(source.slice(at));
+      let text = pieces.join("");
       // A hyphen drawn after its paragraph's marked content closed (print.css's, at a page's last
       // line) joins it, so that the tagged paragraph holds the word too.
       text = text.replace(/\nEMC\nBT\n(\/Span<<\/ActualText <[0-9A-F]+>>> BDC\n\/LPH\d+ [\d.]+ Tf\n[-\d. ]+ Tm\n<[0-9A-F]{4}> Tj\nEMC\n)ET(?=\n)/g, "\nBT\n$1ET\nEMC");
