@@ -76,8 +76,9 @@ export async function renderPdfCopies(pub: Publication, others: readonly Recipie
     });
   }
 
-  // The copies differ in their address block only: what they share is post-processed once.
-  const reuse = new PostprocessReuse();
+  // The copies differ in their address block only, and a watch's rebuild of an edition from the
+  // build before in the pages its change reaches: what they share is post-processed once.
+  const reuse = keep ? await ctx.resources.get(`pdf-postprocess\0${keep}`, async () => new PostprocessReuse()) : new PostprocessReuse();
   const result = postprocess(printed.pdf, pub, document.outline, reuse);
   if (result.unsupported) {
     ctx.file.message(`The ${pub.lang} PDF keeps Chromium's own properties and bookmarks: ${result.unsupported}`, {
