@@ -66,17 +66,32 @@ function textObjects(page: PageText): TextObject[] {
   return out;
 }
 
-/** The text of an object's last glyph. */
+/**
+ * The text of an object's last glyph: that of the last line that shows glyphs in a font the page
+ * has, in the font the last `Tf` before it sets. Read from the end: the object (a whole line of
+ * text) is not split into lines for the one glyph at its end.
+ */
 function lastText(object: TextObject, fonts: Map<string, PageFont>): string {
-  let font: PageFont | undefined;
-  let last = "";
-  for (const line of object.body.split("\n")) {
+  const { body } = object;
+  /** The last glyph code of the latest show line not yet known to be in a missing font. */
+  let shown: string | undefined;
+  for (let end = body.length; end >= 0; ) {
+    const start = end > 0 ? body.lastIndexOf("\n", end - 1) + 1 : 0;
+    const line = body.slice(start, end);
+    end = start - 1;
     const tf = /^\/(\S+) [\d.]+ Tf$/.exec(line);
-    if (tf) font = fonts.get(tf[1]!);
-    const show = /<([0-9a-fA-F]+)> Tj$/.exec(line);
-    if (show && font) last = font.toUnicode.get(parseInt(show[1]!.slice(-4), 16)) ?? "";
+    if (tf) {
+      if (shown === undefined) continue;
+      const font = fonts.get(tf[1]!);
+      // Every show line between this Tf and the next is in its font: without it, none counts.
+      if (font) return font.toUnicode.get(parseInt(shown, 16)) ?? "";
+      shown = undefined;
+      continue;
+    }
+    const show = shown === undefined ? /<([0-9a-fA-F]+)> Tj$/.exec(line) : null;
+    if (show) shown = show[1]!.slice(-4);
   }
-  return last;
+  return "";
 }
 
 /** The hyphen object's font and glyph, if the object is a lone hyphen. */
