@@ -12,7 +12,7 @@ import type { Browser } from "puppeteer-core";
 import { launchChromium, stopChromium } from "../../browser/chromium.ts";
 import type { Publication, Recipient, SharedResources, Writer, WriterContext } from "../../model.ts";
 import { collectGarbage, paginate } from "./paginate.ts";
-import { postprocess } from "./postprocess/index.ts";
+import { postprocess, PostprocessReuse } from "./postprocess/index.ts";
 import { printDocument } from "./template.ts";
 
 const SOURCE = "letterpress:pdf";
@@ -76,7 +76,10 @@ export async function renderPdfCopies(pub: Publication, others: readonly Recipie
     });
   }
 
-  const result = postprocess(printed.pdf, pub, document.outline);
+  // The copies differ in their address block only, and a watch's rebuild of an edition from the
+  // build before in the pages its change reaches: what they share is post-processed once.
+  const reuse = keep ? await ctx.resources.get(`pdf-postprocess\0${keep}`, async () => new PostprocessReuse()) : new PostprocessReuse();
+  const result = postprocess(printed.pdf, pub, document.outline, reuse);
   if (result.unsupported) {
     ctx.file.message(`The ${pub.lang} PDF keeps Chromium's own properties and bookmarks: ${result.unsupported}`, {
       ruleId: "pdf-postprocess",
@@ -92,7 +95,7 @@ export async function renderPdfCopies(pub: Publication, others: readonly Recipie
   for (const [i, recipient] of others.entries()) {
     const bytes = printed.copies[i];
     const copy = { ...pub, recipient };
-    copies.push(bytes ? postprocess(bytes, copy, document.outline).pdf : await renderPdf(copy, ctx));
+    copies.push(bytes ? postprocess(bytes, copy, document.outline, reuse).pdf : await renderPdf(copy, ctx));
   }
   return copies;
 }

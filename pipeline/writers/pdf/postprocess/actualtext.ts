@@ -14,9 +14,9 @@
  * those of an ActualText, and so reads the word in logical order. The glyphs, their positions and
  * the tagged structure's marked content are unchanged.
  */
-import { deflateSync, inflateSync } from "node:zlib";
 import { addFontCopies, codeFor, FontCopies, FontWidths, parseToUnicode, type PageFont } from "./fontcopies.ts";
 import { joinHyphenatedWords, SPAN, type PageText } from "./hyphens.ts";
+import { PostprocessReuse } from "./reuse.ts";
 import { fromUtf16Hex, raw, refsIn, utf16Hex, type Dict, type PdfUpdate, type Ref, type Value } from "./incremental.ts";
 
 const FONT = /^\/(\S+)\s+[\d.]+\s+Tf$/;
@@ -279,25 +279,27 @@ export function rewriteContent(content: string, fonts: ReadonlyMap<string, Map<n
   });
 }
 
-function decoded(file: PdfUpdate, ref: Ref): { dict: Dict; text: string } | undefined {
+/** A stream's dictionary and text, with a name for its bytes (see reuse.ts). */
+function decoded(file: PdfUpdate, ref: Ref, reuse: PostprocessReuse): { dict: Dict; text: string; id: string } | undefined {
   const { dict, data } = file.stream(ref);
   const filter = dict.get("Filter")?.raw.trim();
-  if (filter === undefined) return { dict, text: data.toString("latin1") };
+  if (filter === undefined) return { dict, text: data.toString("latin1"), id: `raw:${data.toString("latin1")}` };
   if (filter !== "/FlateDecode" || dict.has("DecodeParms")) return undefined;
-  return { dict, text: inflateSync(data).toString("latin1") };
+  return { dict, ...reuse.inflate(data) };
 }
 
 /**
  * Rewrites the content streams of every page (reversed runs, soft hyphens, hyphenated words: see
  * hyphens.ts); returns how many streams were rewritten.
  */
-export function updateActualText(file: PdfUpdate): number {
+export function updateActualText(file: PdfUpdate, reuse = new PostprocessReuse()): number {
   const catalog = file.dict(file.root);
-  const toUnicode = new Map<number, Map<number, string>>();
+  /** Each font's glyph → text map, and a name for its ToUnicode stream. */
+  const toUnicode = new Map<number, { map: Map<number, string>; id: string }>();
   interface Page {
     ref: Ref;
     resources: Value | undefined;
-    contents: Array<{ ref: Ref; dict: Dict; text: string } | undefined>;
+    contents: Array<{ ref: Ref; dict: Dict; text: string; id: string } | undefined>;
   }
   const pages: Page[] = [];
   const texts: PageText[] = [];
@@ -313,21 +315,24 @@ export function updateActualText(file: PdfUpdate): number {
       return;
     }
     const fonts = new Map<string, PageFont>();
+    /** The fonts as the rewrite sees them: resource names and ToUnicode streams. */
+    const fontKey: string[] = [];
     const fontDict = resources ? file.resolve(file.resolve(resources).get("Font") ?? raw("<<>>")) : new Map<string, Value>();
     for (const [key, value] of fontDict) {
       if (!value.ref) continue;
-      let map = toUnicode.get(value.ref.num);
-      if (!map) {
+      let found = toUnicode.get(value.ref.num);
+      if (!found) {
         const cmap = file.dict(value.ref).get("ToUnicode")?.ref;
-        const text = cmap ? decoded(file, cmap)?.text : undefined;
-        map = text ? parseToUnicode(text) : new Map();
-        toUnicode.set(value.ref.num, map);
+        const stream = cmap ? decoded(file, cmap, reuse) : undefined;
+        found = stream ? { map: reuse.parse(stream.id, () => parseToUnicode(stream.text)), id: stream.id } : { map: new Map(), id: "" };
+        toUnicode.set(value.ref.num, found);
       }
-      fonts.set(key, { ref: value.ref, toUnicode: map });
+      fonts.set(key, { ref: value.ref, toUnicode: found.map });
+      fontKey.push(`${key}=${found.id}`);
     }
     const contents = refsIn(node.get("Contents")).map((content) => {
-      const stream = decoded(file, content);
-      return stream && { ref: content, dict: stream.dict, text: stream.text };
+      const stream = decoded(file, content, reuse);
+      return stream && { ref: content, dict: stream.dict, text: stream.text, id: stream.id };
     });
     const byName = new Map([...fonts].map(([key, font]) => [key, font.toUnicode]));
     const page = pages.length;
@@ -340,7 +345,11 @@ export function updateActualText(file: PdfUpdate): number {
       name: (name) => copyOf(name).name,
       code: (name, gid, text) => codeFor(copyOf(name), gid, text),
     };
-    const streams = contents.map((c) => (c ? (/\/ReversedChars|<feff(?:[0-9a-f]{4})*00ad/i.test(c.text) ? rewriteContent(c.text, byName, copies) : c.text) : ""));
+    const streams = contents.map((c) => {
+      if (!c) return "";
+      if (!/\/ReversedChars|<feff(?:[0-9a-f]{4})*00ad/i.test(c.text)) return c.text;
+      return reuse.rewrite(`${c.id}\0${fontKey.join("\0")}`, copies, (recorded) => rewriteContent(c.text, byName, recorded));
+    });
     pages.push({ ref, resources, contents });
     texts.push({ fonts, streams });
   };
@@ -348,7 +357,7 @@ export function updateActualText(file: PdfUpdate): number {
   if (root) visit(root, undefined, new Set());
 
   joinHyphenatedWords(texts, fontCopies);
-  addFontCopies(file, fontCopies.list(), pages, widths);
+  addFontCopies(file, fontCopies.list(), pages, widths, reuse);
 
   let rewritten = 0;
   for (const [i, page] of pages.entries()) {
@@ -359,7 +368,7 @@ export function updateActualText(file: PdfUpdate): number {
       const dict = new Map(content.dict);
       dict.set("Filter", raw("/FlateDecode"));
       dict.delete("DecodeParms");
-      file.set(content.ref, dict, deflateSync(Buffer.from(text, "latin1"), { level: 6 }));
+      file.set(content.ref, dict, reuse.deflate(text));
     }
   }
   return rewritten;

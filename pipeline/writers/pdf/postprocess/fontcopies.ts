@@ -7,7 +7,7 @@
  * copies are then written once, as new objects, and join the font resources of the pages that
  * use them.
  */
-import { deflateSync } from "node:zlib";
+import type { PostprocessReuse } from "./reuse.ts";
 import { dictionary, raw, reference, refsIn, utf16Hex, type Dict, type PdfUpdate, type Ref, type Value } from "./incremental.ts";
 
 /** A page's fonts by resource name: the font object and its glyph → text map. */
@@ -54,11 +54,22 @@ export class FontCopies {
   }
 }
 
+/** Each hyphen or glyphs copy's codes by glyph and text (`codeFor` is the only writer of their codes). */
+const codeIndex = new WeakMap<FontCopy["codes"], Map<string, number>>();
+
 /** The code of `copy` (hyphen or glyphs) that draws `gid` and reads as `text`: the one it has, or a new one. */
 export function codeFor(copy: FontCopy, gid: number, text: string): number {
-  const found = [...copy.codes].find(([, c]) => c.gid === gid && c.text === text)?.[0];
+  let index = codeIndex.get(copy.codes);
+  if (!index) {
+    index = new Map();
+    for (const [code, c] of copy.codes) if (!index.has(`${c.gid}\0${c.text}`)) index.set(`${c.gid}\0${c.text}`, code);
+    codeIndex.set(copy.codes, index);
+  }
+  const key = `${gid}\0${text}`;
+  const found = index.get(key);
   if (found !== undefined) return found;
   copy.codes.set(copy.codes.size + 1, { gid, text });
+  index.set(key, copy.codes.size);
   return copy.codes.size;
 }
 
@@ -169,13 +180,10 @@ export function toUnicodeCMap(entries: ReadonlyArray<[number, string]>): string 
   ].join("\n");
 }
 
-function flate(text: string): { dict: Dict; data: Buffer } {
-  return { dict: new Map([["Filter", raw("/FlateDecode")]]), data: deflateSync(Buffer.from(text, "latin1"), { level: 6 }) };
-}
-
 /** Writes each font copy (see the module comment) as new objects; returns their references by name. */
-export function writeFontCopies(file: PdfUpdate, copies: readonly FontCopy[], widths: FontWidths): Map<string, Ref> {
+export function writeFontCopies(file: PdfUpdate, copies: readonly FontCopy[], widths: FontWidths, reuse: PostprocessReuse): Map<string, Ref> {
   const out = new Map<string, Ref>();
+  const flate = (text: string) => ({ dict: new Map([["Filter", raw("/FlateDecode")]]), data: reuse.deflate(text) });
   for (const copy of copies) {
     const type0 = file.dict(copy.of);
     const codes = [...copy.codes].sort((a, b) => a[0] - b[0]);
@@ -191,7 +199,7 @@ export function writeFontCopies(file: PdfUpdate, copies: readonly FontCopy[], wi
       const map = Buffer.alloc(2 * (last + 1));
       for (const [code, { gid }] of codes) map.writeUInt16BE(gid, 2 * code);
       const mapRef = file.add();
-      file.set(mapRef, new Map([["Filter", raw("/FlateDecode")]]), deflateSync(map));
+      file.set(mapRef, new Map([["Filter", raw("/FlateDecode")]]), reuse.deflate(map.toString("latin1")));
       descendant.set("CIDToGIDMap", reference(mapRef));
       descendant.set("W", raw(`[1 [${codes.map(([, { gid }]) => widths.of(copy.of, gid)).join(" ")}]]`));
       const descendantCopy = file.add();
@@ -214,8 +222,9 @@ export function addFontCopies(
   copies: ReadonlyArray<FontCopy & { pages: number[] }>,
   pages: ReadonlyArray<{ ref: Ref; resources: Value | undefined }>,
   widths: FontWidths,
+  reuse: PostprocessReuse,
 ): void {
-  const written = writeFontCopies(file, copies, widths);
+  const written = writeFontCopies(file, copies, widths, reuse);
   for (const [i, page] of pages.entries()) {
     const added = copies.filter((c) => c.pages.includes(i) && written.has(c.name));
     if (added.length && page.resources) {

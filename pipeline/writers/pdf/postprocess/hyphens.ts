@@ -66,17 +66,32 @@ function textObjects(page: PageText): TextObject[] {
   return out;
 }
 
-/** The text of an object's last glyph. */
+/**
+ * The text of an object's last glyph: that of the last line that shows glyphs in a font the page
+ * has, in the font the last `Tf` before it sets. Read from the end: the object (a whole line of
+ * text) is not split into lines for the one glyph at its end.
+ */
 function lastText(object: TextObject, fonts: Map<string, PageFont>): string {
-  let font: PageFont | undefined;
-  let last = "";
-  for (const line of object.body.split("\n")) {
+  const { body } = object;
+  /** The last glyph code of the latest show line not yet known to be in a missing font. */
+  let shown: string | undefined;
+  for (let end = body.length; end >= 0; ) {
+    const start = end > 0 ? body.lastIndexOf("\n", end - 1) + 1 : 0;
+    const line = body.slice(start, end);
+    end = start - 1;
     const tf = /^\/(\S+) [\d.]+ Tf$/.exec(line);
-    if (tf) font = fonts.get(tf[1]!);
-    const show = /<([0-9a-fA-F]+)> Tj$/.exec(line);
-    if (show && font) last = font.toUnicode.get(parseInt(show[1]!.slice(-4), 16)) ?? "";
+    if (tf) {
+      if (shown === undefined) continue;
+      const font = fonts.get(tf[1]!);
+      // Every show line between this Tf and the next is in its font: without it, none counts.
+      if (font) return font.toUnicode.get(parseInt(shown, 16)) ?? "";
+      shown = undefined;
+      continue;
+    }
+    const show = shown === undefined ? /<([0-9a-fA-F]+)> Tj$/.exec(line) : null;
+    if (show) shown = show[1]!.slice(-4);
   }
-  return last;
+  return "";
 }
 
 /** The hyphen object's font and glyph, if the object is a lone hyphen. */
@@ -227,9 +242,18 @@ export function joinHyphenatedWords(pages: PageText[], copies: FontCopies): void
 
   for (const [p, page] of pages.entries()) {
     for (const [s, list] of edits[p]!.entries()) {
-      let text = page.streams[s]!;
-      // An object may be both a hyphen's next line and... never: a lone hyphen is no line. One edit per object.
-      for (const [start, end, body] of list.sort((a, b) => b[0] - a[0])) text = text.slice(0, start) + body + text.slice(end);
+      const source = page.streams[s]!;
+      // An object may be both a hyphen's next line and... never: a lone hyphen is no line. One edit
+      // per object. The edits are applied front to back into a list of pieces joined once: cutting
+      // the stream again for each edit copies all of it every time.
+      const pieces: string[] = [];
+      let at = 0;
+      for (const [start, end, body] of list.sort((a, b) => a[0] - b[0])) {
+        pieces.push(source.slice(at, start), body);
+        at = end;
+      }
+      pieces.push(source.slice(at));
+      let text = pieces.join("");
       // A hyphen drawn after its paragraph's marked content closed (print.css's, at a page's last
       // line) joins it, so that the tagged paragraph holds the word too.
       text = text.replace(/\nEMC\nBT\n(\/Span<<\/ActualText <[0-9A-F]+>>> BDC\n\/LPH\d+ [\d.]+ Tf\n[-\d. ]+ Tm\n<[0-9A-F]{4}> Tj\nEMC\n)ET(?=\n)/g, "\nBT\n$1ET\nEMC");

@@ -14,8 +14,11 @@
 import type { Publication } from "../../../model.ts";
 import { updateActualText } from "./actualtext.ts";
 import { PdfUpdate, UnsupportedPdf } from "./incremental.ts";
+import { PostprocessReuse } from "./reuse.ts";
 import { updateMetadata } from "./metadata.ts";
 import { updateOutline, type OutlineTitle } from "./outline.ts";
+
+export { PostprocessReuse } from "./reuse.ts";
 
 export interface PostprocessResult {
   pdf: Uint8Array;
@@ -25,15 +28,21 @@ export interface PostprocessResult {
   unsupported?: string;
 }
 
-export function postprocess(pdf: Uint8Array, pub: Publication, outline: readonly OutlineTitle[]): PostprocessResult {
+/**
+ * With `reuse`, shared by the PDFs of one edition (a delivery's copies, a watch's rebuilds), what
+ * they have in common is worked out once (see reuse.ts); the bytes are the same either way.
+ */
+export function postprocess(pdf: Uint8Array, pub: Publication, outline: readonly OutlineTitle[], reuse = new PostprocessReuse()): PostprocessResult {
   try {
     const file = new PdfUpdate(pdf);
     updateMetadata(file, pub);
-    updateActualText(file);
+    updateActualText(file, reuse);
     const outlineRewritten = updateOutline(file, outline);
     return { pdf: file.save(), outlineRewritten };
   } catch (error) {
     if (!(error instanceof UnsupportedPdf)) throw error;
     return { pdf, outlineRewritten: false, unsupported: error.message };
+  } finally {
+    reuse.sweep();
   }
 }
