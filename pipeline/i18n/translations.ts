@@ -18,7 +18,7 @@ import { resolveEpoch } from "../build/epoch.ts";
 import { PLURAL_FORMS } from "./labels.ts";
 import { parsePluralForms, pluralRulesOf, sameLanguage, samePluralForms } from "./lang.ts";
 import { applyOverlay, statsOf, translates, type Overlay, type OverlayOptions, type TranslationStats } from "./overlay.ts";
-import { mergeEntries, poHeaders, readPo, writePo, type PoFile } from "./po.ts";
+import { mergeEntries, poHeaders, readPlainEntries, readPo, writePo, type PoFile } from "./po.ts";
 import { extractSegments, segmentMap, type Segment } from "./segments.ts";
 import { exportXliff, importUnits, readXliff, type ImportSummary } from "./xliff.ts";
 
@@ -173,12 +173,17 @@ export async function loadEditions(
  * overlaying it: for the languages a partial build does not make, whose editions are listed.
  */
 export async function isComplete(doc: LoadedDocument, root: string, lang: string, memo?: Memo): Promise<boolean> {
+  const passages = extractSegments(doc).filter((s) => s.kind !== "label" && s.kind !== "plural");
+  // A file in the plain layout is read line by line; any other is parsed (gettext-parser), as is
+  // one where a passage has a plural entry (the parse's plural check may empty it).
+  const file = await readText(poPath(root, lang, doc.slug));
+  if (file.messages.some((m) => m.fatal)) return false;
+  const plain = readPlainEntries(String(file.value));
+  if (plain && !passages.some((s) => plain.get(s.context)?.plural)) return passages.every((s) => translates(plain.get(s.context), s));
   const t = await loadTranslation(root, doc.slug, lang, memo);
   if (!t.po) return false;
   const entries = new Map(t.po.entries.filter((e) => !e.obsolete).map((e) => [e.context, e]));
-  return extractSegments(doc)
-    .filter((s) => s.kind !== "label" && s.kind !== "plural")
-    .every((s) => translates(entries.get(s.context), s));
+  return passages.every((s) => translates(entries.get(s.context), s));
 }
 
 export interface UpdateResult {
