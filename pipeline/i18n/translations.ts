@@ -20,7 +20,8 @@ import { parsePluralForms, pluralRulesOf, sameLanguage, samePluralForms } from "
 import { applyOverlay, statsOf, translates, type Overlay, type OverlayOptions, type TranslationStats } from "./overlay.ts";
 import { mergeEntries, poHeaders, readPlainEntries, readPo, writePo, type PoFile } from "./po.ts";
 import { extractSegments, segmentMap, type Segment } from "./segments.ts";
-import { exportXliff, importUnits, readXliff, type ImportSummary } from "./xliff.ts";
+// XLIFF (and its XML libraries, libxml2 among them) loads only for export and import.
+import type { ImportSummary } from "./xliff.ts";
 
 export interface Translation {
   lang: string;
@@ -250,6 +251,7 @@ export async function exportTranslation(doc: LoadedDocument, root: string, lang:
   const segments = extractSegments(doc);
   const target = out ?? path.join(translationsDir(root), lang, `${doc.slug}.xlf`);
   const original = path.relative(root, doc.path).split(path.sep).join("/");
+  const { exportXliff } = await import("./xliff.ts");
   await writeFile(target, exportXliff(segments, t.po.entries, doc.meta.lang, lang, original, pluralRulesOf(lang)?.categories));
   return target;
 }
@@ -273,6 +275,7 @@ export async function importTranslation(doc: LoadedDocument, root: string, xliff
   const summary: ImportSummary = { translated: 0, fuzzy: 0, unchanged: 0, rejected: 0 };
   const xfile = await readText(xliffPath);
   if (xfile.messages.some((m) => m.fatal)) return { lang: undefined, path: undefined, summary, files: [xfile] };
+  const { importUnits, readXliff } = await import("./xliff.ts");
   const parsed = readXliff(String(xfile.value), xfile);
   const files = [xfile];
   if (!parsed) return { lang: undefined, path: undefined, summary, files };
