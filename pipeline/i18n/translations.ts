@@ -174,11 +174,11 @@ export async function loadEditions(
  * overlaying it: for the languages a partial build does not make, whose editions are listed.
  */
 export async function isComplete(doc: LoadedDocument, root: string, lang: string, memo?: Memo): Promise<boolean> {
-  const passages = extractSegments(doc).filter((s) => s.kind !== "label" && s.kind !== "plural");
   // A file in the plain layout is read line by line; any other is parsed (gettext-parser), as is
   // one where a passage has a plural entry (the parse's plural check may empty it).
   const file = await readText(poPath(root, lang, doc.slug));
   if (file.messages.some((m) => m.fatal)) return false;
+  const passages = extractSegments(doc).filter((s) => s.kind !== "label" && s.kind !== "plural");
   const plain = readPlainEntries(String(file.value));
   if (plain && !passages.some((s) => plain.get(s.context)?.plural)) return passages.every((s) => translates(plain.get(s.context), s));
   const t = await loadTranslation(root, doc.slug, lang, memo);
