@@ -10,7 +10,7 @@ import { VFile } from "vfile";
 import { describe, expect, it } from "vitest";
 import { parsePluralForms, samePluralForms } from "../pipeline/i18n/lang.ts";
 import { PLURAL_FORMS } from "../pipeline/i18n/labels.ts";
-import { mergeEntries, readPo, writePo, type PoEntry } from "../pipeline/i18n/po.ts";
+import { mergeEntries, readPlainEntries, readPo, writePo, type PoEntry } from "../pipeline/i18n/po.ts";
 import type { Segment } from "../pipeline/i18n/segments.ts";
 import { contextToId, exportXliff, idToContext, importUnits, readXliff } from "../pipeline/i18n/xliff.ts";
 import { cli, project } from "./helpers.ts";
@@ -112,6 +112,86 @@ describe("properties", () => {
       }),
       RUNS,
     );
+  });
+
+  it("the line-by-line reader of plain PO files gives what gettext-parser gives, or nothing: for any mutation of a file", () => {
+    // Entries of every shape a completeness check meets: fuzzy (with previous strings), empty,
+    // multi-line, escaped, plural, obsolete, and a second flag line.
+    const poText = `# Translator's note
+msgid ""
+msgstr ""
+"Language: fr\\n"
+"Plural-Forms: nplurals=2; plural=(n > 1);\\n"
+
+#: doc.md:3
+msgctxt "body/p1"
+msgid "One paragraph."
+msgstr "Un paragraphe."
+
+#, fuzzy
+#| msgid "Another one."
+msgctxt "body/p2"
+msgid "Another *one* with [a link](https://example.org)."
+msgstr "Un *autre* avec [un lien](https://example.org)."
+
+#. Heading, level 2
+msgctxt "body/h1"
+msgid ""
+"A title that runs on "
+"over \\"two\\" lines\\twith a tab"
+msgstr ""
+"Un titre qui continue "
+"sur \\"deux\\" lignes\\tavec une tabulation"
+
+msgctxt "body/p3"
+msgid "A third."
+msgstr ""
+
+#, c-format
+#, fuzzy
+msgctxt "note/a/p1"
+msgid "A note \\\\ with a backslash."
+msgstr "Une note \\\\ avec une barre."
+
+msgctxt "label/signatories"
+msgid "{n} signatory"
+msgid_plural "{n} signatories"
+msgstr[0] "{n} signataire"
+msgstr[1] "{n} signataires"
+
+#~ msgctxt "body/p9"
+#~ msgid "Gone."
+#~ msgstr "Parti."
+`;
+    const full = (text: string) => {
+      const po = readPo(text, new VFile());
+      return po && new Map(po.entries.filter((e) => !e.obsolete).map((e) => [e.context, { msgid: e.msgid, msgstr: e.msgstr, fuzzy: e.fuzzy, plural: e.msgidPlural !== undefined }]));
+    };
+    const plain = readPlainEntries(poText);
+    expect(plain?.size).toBe(6);
+    expect(plain).toEqual(full(poText));
+    expect(plain?.get("body/p2")?.fuzzy).toBe(true);
+    const lines = poText.split("\n");
+    const characters = (source: string) =>
+      fc.tuple(fc.nat(source.length), fc.nat(4), fc.string({ maxLength: 4, unit: fc.constantFrom('"', "\\", "\n", "#", "~", ",", " ", "'", "a", "[", "]", "0", "n", "msgstr ", "msgid ", "fuzzy") })).map(([at, cut, insert]) => source.slice(0, at) + insert + source.slice(at + cut));
+    const moves = fc.tuple(fc.nat(lines.length - 1), fc.nat(lines.length - 1), fc.boolean()).map(([from, to, copy]) => {
+      const out = [...lines];
+      const [line] = copy ? [out[from]!] : out.splice(from, 1);
+      out.splice(to, 0, line!);
+      return out.join("\n");
+    });
+    let read = 0;
+    fc.assert(
+      fc.property(fc.oneof(characters(poText), moves), (mutated) => {
+        const quick = readPlainEntries(mutated);
+        if (!quick) return;
+        read++;
+        expect(quick).toEqual(full(mutated));
+      }),
+      { numRuns: 400 },
+    );
+    // Most mutations leave a plain file: the comparison above is made, not skipped.
+    expect(read).toBeGreaterThan(100);
   });
 
   it("update never loses a translation and never gives one old entry to two segments", () => {

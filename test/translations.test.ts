@@ -181,6 +181,29 @@ describe("overlay checks", () => {
     expect(strict.code).toBe(1);
   });
 
+  it("an English build links a translation it does not make only while its text is complete, whatever the PO file's layout", async () => {
+    const { dir, doc, file } = await translatedFixture(fake);
+    const text = await readFile(file, "utf8");
+    const linksFrench = async (poText: string) => {
+      await writeFile(file, poText);
+      const out = path.join(dir, `dist-${Math.random().toString(36).slice(2)}`);
+      const build = await cli(["build", doc, "--out", out, "--lang", "en", "--format", "html", "--quiet"]);
+      expect(build.code, build.stderr).toBe(0);
+      return (await readFile(path.join(out, "en/doc.html"), "utf8")).includes('hreflang="fr"');
+    };
+    const p2 = 'msgctxt "body/p2"\n';
+    expect(text).toContain(p2);
+    expect(await linksFrench(text)).toBe(true);
+    expect(await linksFrench(text.replace(p2, `#, fuzzy\n${p2}`))).toBe(false);
+    expect(await linksFrench(text.replace('msgid "Same sentence."\nmsgstr "«Same sentence.»"', 'msgid "Same sentence."\nmsgstr ""'))).toBe(false);
+    expect(await linksFrench(text.replace(`${p2}msgid "Same sentence."`, `${p2}msgid "Same sentence, as it was."`))).toBe(false);
+    // Layouts gettext reads that are not the plain one gettext tools write: indented, two strings on a line.
+    expect(await linksFrench(text.replace(/^msgstr /gm, "  msgstr "))).toBe(true);
+    expect(await linksFrench(text.replace(`${p2}msgid "Same sentence."`, `${p2}msgid "Same " "sentence."`))).toBe(true);
+    expect(await linksFrench(text.replace(`${p2}msgid "Same sentence."`, `${p2}msgid "Same " "sentence, as it was."`))).toBe(false);
+    expect(await linksFrench(`${text}\nmsgctxt "x"\nmsgid "broken\nmsgstr "y"\n`)).toBe(false);
+  });
+
   it("rejects a wrong Plural-Forms header and PO syntax errors with their line", async () => {
     const { doc, file } = await translatedFixture(fake);
     const text = await readFile(file, "utf8");

@@ -81,9 +81,12 @@ export async function prepareEditions(request: EditionRequest, memo?: Memo): Pro
   files.push(...translated.map((t) => t.file));
   if (hasErrors(files)) return { ok: false, files };
   const incomplete = new Set(translated.filter((t) => !t.overlay || t.overlay.incomplete > 0).map((t) => t.lang));
-  for (const lang of existing.filter((l) => l !== doc.meta.lang && !requested.includes(l))) {
-    if (!(await isComplete(doc, request.root, lang, memo))) incomplete.add(lang);
-  }
+  // Their files are read at once: the reads overlap each other and the segments' serialisation.
+  const unmade = existing.filter((l) => l !== doc.meta.lang && !requested.includes(l));
+  const complete = await Promise.all(unmade.map((lang) => isComplete(doc, request.root, lang, memo)));
+  unmade.forEach((lang, i) => {
+    if (!complete[i]) incomplete.add(lang);
+  });
   const skipped = request.partial ? [] : existing.filter((l) => incomplete.has(l));
   const available = existing.filter((l) => !skipped.includes(l));
   const langs = requested.filter((l) => !skipped.includes(l));

@@ -41,8 +41,15 @@ export async function resolveEpoch(
   return epoch ?? Math.floor((await stat(documentPath)).mtimeMs / 1000);
 }
 
+/**
+ * Folders `gitCommit` found in no repository (no `.git` in them or above, GIT_DIR unset): git
+ * would find none either, so `lastCommitTime` starts no process to be told so.
+ */
+const outsideGit = new Set<string>();
+
 /** When the last commit that touched the file was made; null outside git or before its first commit. */
 async function lastCommitTime(file: string): Promise<number | null> {
+  if (!process.env.GIT_DIR && outsideGit.has(path.resolve(path.dirname(file)))) return null;
   try {
     const { stdout } = await run("git", ["log", "-1", "--format=%ct", "--", path.basename(file)], { cwd: path.dirname(file), encoding: "utf8" });
     return /^\d+$/.test(stdout.trim()) ? Number(stdout.trim()) : null;
@@ -61,6 +68,8 @@ const COMMIT = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 export async function gitCommit(dir: string): Promise<string | undefined> {
   if (!process.env.GIT_DIR) {
     const found = await headFromFiles(dir).catch(() => undefined);
+    if (found === "") outsideGit.add(path.resolve(dir));
+    else outsideGit.delete(path.resolve(dir));
     if (found !== undefined) return found || undefined;
   }
   try {

@@ -13,7 +13,8 @@ import { parseFormats } from "../writers/index.ts";
 import { formatSize } from "../writers/html/index-page.ts";
 import type { Command, CommandContext, OptionSpec } from "./command.ts";
 import { progress, reportFiles, reportMessages } from "./io.ts";
-import { deliverCommand, type DeliverCliOptions } from "./deliver.ts";
+// `deliver` (and its mail library) loads only for the command that uses it.
+import type { DeliverCliOptions } from "./deliver.ts";
 import { initCommand } from "./init.ts";
 import { signatoriesCommand } from "./signatories.ts";
 import { translationsCommand } from "./translations.ts";
@@ -115,6 +116,7 @@ const deliver: Command = {
   examples: ["letterpress deliver", "letterpress deliver --only FR,MX --out outbox", "letterpress deliver --dry-run", "letterpress deliver --send --only FR --yes"],
   async run({ values, args, io }) {
     const input = documentArg({ values, args, io }, "deliver");
+    const { deliverCommand } = await import("./deliver.ts");
     return deliverCommand(input, projectRoot(path.dirname(input)), { ...(values as unknown as DeliverCliOptions), quiet: flag(values, "quiet"), only: list(str(values, "only")) }, io);
   },
 };

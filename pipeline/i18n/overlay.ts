@@ -187,12 +187,15 @@ export function applyOverlay(
 }
 
 /** Whether `entry` has a translation of the segment's current English (fuzzy or not). */
-function hasTranslation(entry: PoEntry | undefined, segment: Segment): entry is PoEntry {
+function hasTranslation<E extends TranslationState>(entry: E | undefined, segment: Segment): entry is E {
   return !!entry && entry.msgid === segment.source && entry.msgstr.some((m) => m.trim() !== "");
 }
 
+/** What says whether an entry translates a segment. */
+type TranslationState = Pick<PoEntry, "msgid" | "msgstr" | "fuzzy">;
+
 /** Whether `entry` translates the segment: the translation of its current English, not fuzzy. An edition uses only these. */
-export function translates(entry: PoEntry | undefined, segment: Segment): entry is PoEntry {
+export function translates<E extends TranslationState>(entry: E | undefined, segment: Segment): entry is E {
   return hasTranslation(entry, segment) && !entry.fuzzy;
 }
 

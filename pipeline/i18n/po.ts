@@ -82,6 +82,104 @@ export function readPo(text: string, file: VFile): PoFile | undefined {
   return { headers: table.headers ?? {}, ...(headerComment ? { headerComment } : {}), entries };
 }
 
+/** What deciding whether an entry translates a segment needs of it (see `readPlainEntries`). */
+export interface PlainEntry {
+  msgid: string;
+  msgstr: string[];
+  fuzzy: boolean;
+  /** Has a msgid_plural. */
+  plural: boolean;
+}
+
+// A keyword line and a continuation line of the plain layout: one space, one string that closes on
+// its line, only the escapes \\ \" \n \t \r.
+const PLAIN_STRING = String.raw`"([^"\\]*(?:\\[\\"ntr][^"\\]*)*)"`;
+const PLAIN_KEYWORD = new RegExp(String.raw`^(#~ )?(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?) ${PLAIN_STRING}$`);
+const PLAIN_CONTINUATION = new RegExp(String.raw`^(#~ )?${PLAIN_STRING}$`);
+
+/**
+ * The active entries of a PO file by msgctxt, read line by line, as `readPo` would give them
+ * (msgid, msgstr, fuzzy flag), when the file is in the plain layout gettext tools and Letterpress
+ * write: entries of comment lines, `msgctxt`, `msgid`, `msgid_plural`, `msgstr` or `msgstr[n]`
+ * in that order, each keyword and continuation string on a line of its own, blank lines between.
+ * For any other text, and for a msgctxt used twice, undefined: such a file is read by `readPo`
+ * (gettext-parser), which decides what it means. Reading a translation whose edition is not
+ * made this way costs a fraction of parsing it: for the completeness of the languages a build
+ * does not make.
+ */
+export function readPlainEntries(text: string): Map<string, PlainEntry> | undefined {
+  const out = new Map<string, PlainEntry>();
+  type Open = { obsolete: boolean; context: string; msgid: string; msgstr: string[]; flags: string[]; plural: boolean };
+  // The entry being read, the keyword its last string belongs to, and the flag lines above it.
+  let entry: Open | undefined;
+  let last: "msgctxt" | "msgid" | "msgid_plural" | "msgstr" | undefined;
+  let flags: string[] = [];
+  const close = (): boolean => {
+    if (!entry) return true;
+    if (last !== "msgstr") return false;
+    if (!entry.obsolete && !(entry.context === "" && entry.msgid === "")) {
+      // gettext-parser keeps entries in objects keyed by msgctxt and msgid, where `__proto__` is no key.
+      if (out.has(entry.context) || entry.context === "__proto__" || entry.msgid === "__proto__") return false;
+      const fuzzy = entry.flags.join("\n").split(",").map((f) => f.trim()).includes("fuzzy");
+      out.set(entry.context, { msgid: entry.msgid, msgstr: entry.msgstr, fuzzy, plural: entry.plural });
+    }
+    entry = undefined;
+    return true;
+  };
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = text.length;
+    const line = text.slice(start, end);
+    start = end + 1;
+    if (line === "") continue;
+    if (line.startsWith("#") && !line.startsWith("#~")) {
+      // A comment belongs to the next entry: none may come inside one.
+      if (entry && last !== "msgstr") return undefined;
+      if (!close()) return undefined;
+      if (line.startsWith("#,")) flags.push(line.slice(2).replace(/^\s+/, ""));
+      continue;
+    }
+    const keyword = PLAIN_KEYWORD.exec(line);
+    if (keyword) {
+      const obsolete = keyword[1] !== undefined;
+      const name = keyword[2]!;
+      const value = plainString(keyword[4]!);
+      if (name === "msgctxt" || (name === "msgid" && last !== "msgctxt")) {
+        if (!close()) return undefined;
+        entry = { obsolete, context: "", msgid: "", msgstr: [], flags, plural: false };
+        flags = [];
+      } else if (!entry || entry.obsolete !== obsolete) return undefined;
+      if (name === "msgctxt") entry.context = value;
+      else if (name === "msgid") entry.msgid = value;
+      else if (name === "msgid_plural") {
+        if (last !== "msgid") return undefined;
+        entry.plural = true;
+      } else {
+        // `msgstr` after a msgid, `msgstr[0]`, `msgstr[1]`… in order after a msgid_plural.
+        const index = keyword[3] === undefined ? undefined : Number(keyword[3]);
+        if (entry.plural ? index !== entry.msgstr.length : index !== undefined || last !== "msgid") return undefined;
+        if (entry.plural && index === 0 && last !== "msgid_plural") return undefined;
+        entry.msgstr.push(value);
+      }
+      last = name === "msgctxt" || name === "msgid" || name === "msgid_plural" ? name : "msgstr";
+      continue;
+    }
+    const continuation = PLAIN_CONTINUATION.exec(line);
+    if (!continuation || !entry || entry.obsolete !== (continuation[1] !== undefined)) return undefined;
+    const value = plainString(continuation[2]!);
+    if (last === "msgctxt") entry.context += value;
+    else if (last === "msgid") entry.msgid += value;
+    else if (last === "msgstr") entry.msgstr[entry.msgstr.length - 1] += value;
+    continue;
+  }
+  return close() ? out : undefined;
+}
+
+function plainString(value: string): string {
+  return value.includes("\\") ? value.replace(/\\(.)/g, (_, c: string) => (c === "n" ? "\n" : c === "t" ? "\t" : c === "r" ? "\r" : c)) : value;
+}
+
 interface ScannedEntry {
   obsolete: boolean;
   context: string;

@@ -18,9 +18,10 @@ import { resolveEpoch } from "../build/epoch.ts";
 import { PLURAL_FORMS } from "./labels.ts";
 import { parsePluralForms, pluralRulesOf, sameLanguage, samePluralForms } from "./lang.ts";
 import { applyOverlay, statsOf, translates, type Overlay, type OverlayOptions, type TranslationStats } from "./overlay.ts";
-import { mergeEntries, poHeaders, readPo, writePo, type PoFile } from "./po.ts";
+import { mergeEntries, poHeaders, readPlainEntries, readPo, writePo, type PoFile } from "./po.ts";
 import { extractSegments, segmentMap, type Segment } from "./segments.ts";
-import { exportXliff, importUnits, readXliff, type ImportSummary } from "./xliff.ts";
+// XLIFF (and its XML libraries, libxml2 among them) loads only for export and import.
+import type { ImportSummary } from "./xliff.ts";
 
 export interface Translation {
   lang: string;
@@ -173,12 +174,17 @@ export async function loadEditions(
  * overlaying it: for the languages a partial build does not make, whose editions are listed.
  */
 export async function isComplete(doc: LoadedDocument, root: string, lang: string, memo?: Memo): Promise<boolean> {
+  // A file in the plain layout is read line by line; any other is parsed (gettext-parser), as is
+  // one where a passage has a plural entry (the parse's plural check may empty it).
+  const file = await readText(poPath(root, lang, doc.slug));
+  if (file.messages.some((m) => m.fatal)) return false;
+  const passages = extractSegments(doc).filter((s) => s.kind !== "label" && s.kind !== "plural");
+  const plain = readPlainEntries(String(file.value));
+  if (plain && !passages.some((s) => plain.get(s.context)?.plural)) return passages.every((s) => translates(plain.get(s.context), s));
   const t = await loadTranslation(root, doc.slug, lang, memo);
   if (!t.po) return false;
   const entries = new Map(t.po.entries.filter((e) => !e.obsolete).map((e) => [e.context, e]));
-  return extractSegments(doc)
-    .filter((s) => s.kind !== "label" && s.kind !== "plural")
-    .every((s) => translates(entries.get(s.context), s));
+  return passages.every((s) => translates(entries.get(s.context), s));
 }
 
 export interface UpdateResult {
@@ -245,6 +251,7 @@ export async function exportTranslation(doc: LoadedDocument, root: string, lang:
   const segments = extractSegments(doc);
   const target = out ?? path.join(translationsDir(root), lang, `${doc.slug}.xlf`);
   const original = path.relative(root, doc.path).split(path.sep).join("/");
+  const { exportXliff } = await import("./xliff.ts");
   await writeFile(target, exportXliff(segments, t.po.entries, doc.meta.lang, lang, original, pluralRulesOf(lang)?.categories));
   return target;
 }
@@ -268,6 +275,7 @@ export async function importTranslation(doc: LoadedDocument, root: string, xliff
   const summary: ImportSummary = { translated: 0, fuzzy: 0, unchanged: 0, rejected: 0 };
   const xfile = await readText(xliffPath);
   if (xfile.messages.some((m) => m.fatal)) return { lang: undefined, path: undefined, summary, files: [xfile] };
+  const { importUnits, readXliff } = await import("./xliff.ts");
   const parsed = readXliff(String(xfile.value), xfile);
   const files = [xfile];
   if (!parsed) return { lang: undefined, path: undefined, summary, files };

@@ -311,7 +311,7 @@ async function chooseFaces(text: Map<StyleKey, string>, order: readonly string[]
   const faces = await allFaces();
   const chosen = new Map<FontFace, Set<number>>();
   for (const [key, value] of [...text].sort(([a], [b]) => a.localeCompare(b, "en"))) {
-    const all = new Set([...value].map((c) => c.codePointAt(0)!));
+    const all = codePoints(value);
     const visible = [...all].filter((cp) => !INVISIBLE.test(String.fromCodePoint(cp)) && cp !== 0x20 && cp !== 0x0a && cp !== 0x0d && cp !== 0x09);
     if (visible.length === 0) continue;
     // A space (the browser takes the face that has one as the line's first available font) and the hyphens of hyphenation.
@@ -349,6 +349,17 @@ async function chooseFaces(text: Map<StyleKey, string>, order: readonly string[]
     }
   }
   return chosen;
+}
+
+/** The code points of a text, each once, in order of first appearance (no array of its characters). */
+function codePoints(text: string): Set<number> {
+  const out = new Set<number>();
+  for (let i = 0; i < text.length; ) {
+    const cp = text.codePointAt(i)!;
+    out.add(cp);
+    i += cp > 0xffff ? 2 : 1;
+  }
+  return out;
 }
 
 function rangesOf(codePoints: readonly number[]): Array<[number, number]> {
