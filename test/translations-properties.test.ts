@@ -171,6 +171,8 @@ msgstr[1] "{n} signataires"
     expect(plain?.size).toBe(6);
     expect(plain).toEqual(full(poText));
     expect(plain?.get("body/p2")?.fuzzy).toBe(true);
+    // Flags on two `#,` lines count as GNU gettext counts them (msgattrib --only-fuzzy keeps it).
+    expect(plain?.get("note/a/p1")?.fuzzy).toBe(true);
     const lines = poText.split("\n");
     const characters = (source: string) =>
       fc.tuple(fc.nat(source.length), fc.nat(4), fc.string({ maxLength: 4, unit: fc.constantFrom('"', "\\", "\n", "#", "~", ",", " ", "'", "a", "[", "]", "0", "n", "msgstr ", "msgid ", "fuzzy") })).map(([at, cut, insert]) => source.slice(0, at) + insert + source.slice(at + cut));

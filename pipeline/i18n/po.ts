@@ -57,7 +57,8 @@ export function readPo(text: string, file: VFile): PoFile | undefined {
     for (const [context, byId] of Object.entries(section ?? {})) {
       for (const entry of Object.values(byId) as GetTextTranslation[]) {
         if (entry.msgid === "" && context === "") continue; // header
-        const flags = (entry.comments?.flag ?? "").split(",").map((f) => f.trim());
+        // gettext-parser joins several `#,` lines with a newline; each line is a comma-separated list.
+        const flags = (entry.comments?.flag ?? "").split(/[,\n]/).map((f) => f.trim());
         const previous = parsePrevious(entry.comments?.previous ?? "");
         const translatorComment = entry.comments?.translator;
         entries.push({
@@ -120,7 +121,7 @@ export function readPlainEntries(text: string): Map<string, PlainEntry> | undefi
     if (!entry.obsolete && !(entry.context === "" && entry.msgid === "")) {
       // gettext-parser keeps entries in objects keyed by msgctxt and msgid, where `__proto__` is no key.
       if (out.has(entry.context) || entry.context === "__proto__" || entry.msgid === "__proto__") return false;
-      const fuzzy = entry.flags.join("\n").split(",").map((f) => f.trim()).includes("fuzzy");
+      const fuzzy = entry.flags.flatMap((line) => line.split(",")).map((f) => f.trim()).includes("fuzzy");
       out.set(entry.context, { msgid: entry.msgid, msgstr: entry.msgstr, fuzzy, plural: entry.plural });
     }
     entry = undefined;
