@@ -67,7 +67,7 @@ describe("properties", () => {
         // A CAT tool writes each unit's target.
         let out = xml;
         segments.forEach((s, i) => {
-          out = out.replace(new RegExp(`(name="${s.context}">[\\s\\S]*?</source>)`), `$1<target>${escape(targets[i]!)}</target>`);
+          out = out.replace(new RegExp(`(name="${s.context}">[\\s\\S]*?</source>)`), (source) => `${source}<target>${escape(targets[i]!)}</target>`);
         });
         const file = new VFile();
         const parsed = readXliff(out, file);
