@@ -23,6 +23,13 @@ const PATTERNS: Record<string, string> = { en: "hyphen/en-gb", fr: "hyphen/fr", 
 
 const loaded = new Map<string, Hyphenate>();
 
+/**
+ * Each language's words as hyphenated, by word: running text repeats its words, and the patterns
+ * are a pure function of the word. Bounded, as a watch hyphenates edition after edition.
+ */
+const hyphenated = new Map<Hyphenate, Map<string, string>>();
+const MAX_CACHED_WORDS = 100_000;
+
 function hyphenatorFor(lang: string): Hyphenate | undefined {
   const primary = lang.split("-")[0]!.toLowerCase();
   const module = PATTERNS[primary];
@@ -66,7 +73,18 @@ export function hyphenateText(text: string, lang: string): string {
   if (!hyphenate) return text;
   // A word bound to what follows by a no-break space (French `exactitude :`) keeps no soft
   // hyphen either: with one, Chromium may break the line at the no-break space.
-  return text.replace(/[\p{L}\p{M}]+(?![\p{L}\p{M}]*[\u00a0\u202f])/gu, (word) => hyphenateWord(word, hyphenate));
+  let words = hyphenated.get(hyphenate);
+  if (!words) hyphenated.set(hyphenate, (words = new Map()));
+  const cache = words;
+  return text.replace(/[\p{L}\p{M}]+(?![\p{L}\p{M}]*[\u00a0\u202f])/gu, (word) => {
+    let out = cache.get(word);
+    if (out === undefined) {
+      out = hyphenateWord(word, hyphenate);
+      if (cache.size >= MAX_CACHED_WORDS) cache.clear();
+      cache.set(word, out);
+    }
+    return out;
+  });
 }
 
 function skipped(node: Element): boolean {

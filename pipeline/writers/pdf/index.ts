@@ -11,7 +11,7 @@
 import type { Browser } from "puppeteer-core";
 import { launchChromium, stopChromium } from "../../browser/chromium.ts";
 import type { Publication, Recipient, SharedResources, Writer, WriterContext } from "../../model.ts";
-import { collectGarbage, paginate } from "./paginate.ts";
+import { collectGarbage, openPrintPage, paginate } from "./paginate.ts";
 import { postprocess, PostprocessReuse } from "./postprocess/index.ts";
 import { printDocument } from "./template.ts";
 
@@ -107,7 +107,10 @@ export const pdfWriter: Writer = {
   async prepare(resources) {
     // Started, not awaited: Chromium is spawned before launchChromium first yields, and comes up
     // while the build reads the sources. A launch failure surfaces in write().
-    browserOf(resources).catch(() => undefined);
+    // Its first print page is opened the same way (see openPrintPage).
+    browserOf(resources)
+      .then(openPrintPage)
+      .catch(() => undefined);
     await new Promise((resolve) => setImmediate(resolve));
   },
   async write(pub, ctx) {

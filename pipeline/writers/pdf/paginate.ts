@@ -78,9 +78,38 @@ async function openTab(browser: Browser): Promise<Page> {
   return browser.newPage({ background: true });
 }
 
+/** A print page being opened ahead of its first document (see `openPrintPage`). */
+const opening = new WeakMap<Browser, Promise<PrintPage>>();
+
+/**
+ * Open a print page for the build's first PDF while the build still reads and parses its
+ * sources: a new tab starts a renderer, which then comes up on another core. Taken by the next
+ * `paginate` (which opens a page of its own if this one failed).
+ */
+export function openPrintPage(browser: Browser): Promise<void> {
+  // Only a browser with no print page yet: a watch's later builds use the pages it keeps.
+  if (opening.has(browser) || idle.get(browser)?.length || kept.get(browser)?.size) return Promise.resolve();
+  const page = newPrintPage(browser);
+  opening.set(browser, page);
+  return page.then(
+    () => undefined,
+    () => void opening.delete(browser),
+  );
+}
+
 async function acquire(browser: Browser): Promise<PrintPage> {
+  const early = opening.get(browser);
+  if (early) {
+    opening.delete(browser);
+    const entry = await early.catch(() => undefined);
+    if (entry) return entry;
+  }
   const reused = idle.get(browser)?.pop();
   if (reused) return reused;
+  return newPrintPage(browser);
+}
+
+async function newPrintPage(browser: Browser): Promise<PrintPage> {
   const page = await openTab(browser);
   const session = await page.createCDPSession();
   // The only requests answered: the fonts the document's rules name (see ../shared/fonts.ts).

@@ -63,7 +63,11 @@ export class PostprocessReuse {
   /** `data` inflated, as latin1 text, and a name for the data (its digest). */
   inflate(data: Uint8Array): { text: string; id: string } {
     const id = digest(data);
-    return { text: this.inflated.get(id, () => inflateSync(data).toString("latin1")), id };
+    // Output chunks about the size of the text (content streams inflate to a few times their
+    // size), rather than zlib's default 16 KiB chunks concatenated in a copy at the end. The
+    // chunk is dropped once read as text.
+    const chunkSize = Math.min(8 << 20, Math.max(16 << 10, data.length * 8));
+    return { text: this.inflated.get(id, () => inflateSync(data, { chunkSize }).toString("latin1")), id };
   }
 
   /** `text` (latin1) deflated at level 6 (zlib's default). */
