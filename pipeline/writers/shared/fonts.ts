@@ -307,7 +307,26 @@ function facesForStyle(faces: readonly FontFace[], family: string, key: StyleKey
  * overlap: Noto Serif's `latin` and `latin-ext` both have `œ`). A slice's unicode-range is only a
  * first guess: what a face is given is checked against the font's own character map.
  */
-async function chooseFaces(text: Map<StyleKey, string>, order: readonly string[]): Promise<Map<FontFace, Set<number>>> {
+function chooseFaces(text: Map<StyleKey, string>, order: readonly string[]): Promise<Map<FontFace, Set<number>>> {
+  // The choice depends only on each style's set of characters: a watch rebuild after a small edit
+  // (a signatory added) asks again for the same sets, edition after edition.
+  const key = [order.join(","), ...[...text].map(([style, value]) => `${style}:${String.fromCodePoint(...[...codePoints(value)].sort((a, b) => a - b))}`).sort()].join("\0");
+  let choice = choices.get(key);
+  if (choice) {
+    choices.delete(key);
+  } else {
+    choice = choose(text, order);
+    choice.catch(() => choices.delete(key));
+    if (choices.size >= 64) choices.delete(choices.keys().next().value!);
+  }
+  choices.set(key, choice);
+  return choice;
+}
+
+/** Faces chosen, by the characters they were chosen for (the latest few; never changed once made). */
+const choices = new Map<string, Promise<Map<FontFace, Set<number>>>>();
+
+async function choose(text: Map<StyleKey, string>, order: readonly string[]): Promise<Map<FontFace, Set<number>>> {
   const faces = await allFaces();
   const chosen = new Map<FontFace, Set<number>>();
   for (const [key, value] of [...text].sort(([a], [b]) => a.localeCompare(b, "en"))) {
