@@ -338,17 +338,27 @@ async function choose(text: Map<StyleKey, string>, order: readonly string[]): Pr
     let remaining = [...wanted].sort((a, b) => a - b);
     for (const family of order) {
       const own = facesForStyle(faces, family, key);
+      const ownSet = new Set(own);
       const known = new Map<FontFace, Set<number>>();
       // A family that is one file per style (Noto Sans Math) is not sliced: its own map is its coverage.
       if (own.length === 1) known.set(own[0]!, await cmapOf(own[0]!.file));
       for (;;) {
         // Count, for each face, the remaining characters it covers: by its character map once read, else by its unicode-range.
+        // Counted character by character (a character is in the ranges of a few slices), not face by face.
         const covers = (face: FontFace, cp: number) => known.get(face)?.has(cp) ?? facesCovering(faces, cp).includes(face);
+        const counts = new Map<FontFace, number>();
+        for (const cp of remaining) {
+          for (const face of facesCovering(faces, cp)) if (ownSet.has(face) && !known.has(face)) counts.set(face, (counts.get(face) ?? 0) + 1);
+        }
+        for (const [face, map] of known) {
+          let n = 0;
+          for (const cp of remaining) if (map.has(cp)) n++;
+          counts.set(face, n);
+        }
         let best: FontFace | undefined;
         let bestCount = 0;
         for (const face of own) {
-          let n = 0;
-          for (const cp of remaining) if (covers(face, cp)) n++;
+          const n = counts.get(face) ?? 0;
           if (n > bestCount) [best, bestCount] = [face, n];
         }
         if (!best) break;
