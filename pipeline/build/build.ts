@@ -133,12 +133,12 @@ export class Builder {
     const previous = previousRecord?.manifest;
     checkSameLetter(previous, sourcePath, options.root, options.outDir);
     const partial = langs.length < available.length || options.formats.length < FORMATS.length;
-    const staging = await Staging.open(options.outDir);
+    // A full build leaves the letter's editions out of the staged folder: it makes them all again.
+    const staging = await Staging.open(options.outDir, true, partial ? undefined : (relative) => isEditionOf(relative, doc.slug));
     const outputs: BuiltFile[] = [];
     let reused = 0;
     let manifest: Manifest;
     try {
-      if (!partial) await staging.removeLetter(doc.slug);
       if (previousRecord?.legacy) for (const legacy of [LEGACY_MANIFEST_FILE, LEGACY_CHANGES_FILE]) await staging.remove(legacy);
       const tasks = publications.flatMap((pub) => options.formats.map((format) => ({ pub, format })));
       // Outputs rendered in the browser run one per core, alongside the formats written in this

@@ -307,7 +307,26 @@ function facesForStyle(faces: readonly FontFace[], family: string, key: StyleKey
  * overlap: Noto Serif's `latin` and `latin-ext` both have `œ`). A slice's unicode-range is only a
  * first guess: what a face is given is checked against the font's own character map.
  */
-async function chooseFaces(text: Map<StyleKey, string>, order: readonly string[]): Promise<Map<FontFace, Set<number>>> {
+function chooseFaces(text: Map<StyleKey, string>, order: readonly string[]): Promise<Map<FontFace, Set<number>>> {
+  // The choice depends only on each style's set of characters: a watch rebuild after a small edit
+  // (a signatory added) asks again for the same sets, edition after edition.
+  const key = [order.join(","), ...[...text].map(([style, value]) => `${style}:${String.fromCodePoint(...[...codePoints(value)].sort((a, b) => a - b))}`).sort()].join("\0");
+  let choice = choices.get(key);
+  if (choice) {
+    choices.delete(key);
+  } else {
+    choice = choose(text, order);
+    choice.catch(() => choices.delete(key));
+    if (choices.size >= 64) choices.delete(choices.keys().next().value!);
+  }
+  choices.set(key, choice);
+  return choice;
+}
+
+/** Faces chosen, by the characters they were chosen for (the latest few; never changed once made). */
+const choices = new Map<string, Promise<Map<FontFace, Set<number>>>>();
+
+async function choose(text: Map<StyleKey, string>, order: readonly string[]): Promise<Map<FontFace, Set<number>>> {
   const faces = await allFaces();
   const chosen = new Map<FontFace, Set<number>>();
   for (const [key, value] of [...text].sort(([a], [b]) => a.localeCompare(b, "en"))) {
@@ -319,17 +338,27 @@ async function chooseFaces(text: Map<StyleKey, string>, order: readonly string[]
     let remaining = [...wanted].sort((a, b) => a - b);
     for (const family of order) {
       const own = facesForStyle(faces, family, key);
+      const ownSet = new Set(own);
       const known = new Map<FontFace, Set<number>>();
       // A family that is one file per style (Noto Sans Math) is not sliced: its own map is its coverage.
       if (own.length === 1) known.set(own[0]!, await cmapOf(own[0]!.file));
       for (;;) {
         // Count, for each face, the remaining characters it covers: by its character map once read, else by its unicode-range.
+        // Counted character by character (a character is in the ranges of a few slices), not face by face.
         const covers = (face: FontFace, cp: number) => known.get(face)?.has(cp) ?? facesCovering(faces, cp).includes(face);
+        const counts = new Map<FontFace, number>();
+        for (const cp of remaining) {
+          for (const face of facesCovering(faces, cp)) if (ownSet.has(face) && !known.has(face)) counts.set(face, (counts.get(face) ?? 0) + 1);
+        }
+        for (const [face, map] of known) {
+          let n = 0;
+          for (const cp of remaining) if (map.has(cp)) n++;
+          counts.set(face, n);
+        }
         let best: FontFace | undefined;
         let bestCount = 0;
         for (const face of own) {
-          let n = 0;
-          for (const cp of remaining) if (covers(face, cp)) n++;
+          const n = counts.get(face) ?? 0;
           if (n > bestCount) [best, bestCount] = [face, n];
         }
         if (!best) break;
