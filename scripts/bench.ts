@@ -806,6 +806,10 @@ async function main(): Promise<void> {
   if (SETUP && SETUP.status !== 0) notes.push(`scripts/bench/setup.sh failed (${tail(SETUP.stderr ?? "", 2).replace(/\n/g, " ")}): pandoc's PDF engine may be missing`);
   const engine = pdfEngine();
   log(`bench: pandoc's PDF engine: ${engine ?? "none"}`);
+  // The launcher makes its bundle on first use after a change: made here, untimed, so that no case
+  // (the start-up's warm-up, whose memory is sampled, came first) measures esbuild.
+  const bundle = spawnSync(NODE, [CLI, "--version"], { cwd: ROOT, encoding: "utf8" });
+  if (bundle.status !== 0) throw new Error(`letterpress --version failed (${bundle.status}): ${tail(`${bundle.stderr}${bundle.stdout}`)}`);
   try {
     if (want("cold")) await benchCold().catch((e: Error) => skipped.push({ id: "cold", reason: `failed: ${e.message}` }));
     if (want("watch")) await benchWatch().catch((e: Error) => skipped.push({ id: "watch", reason: `failed: ${e.message}` }));
