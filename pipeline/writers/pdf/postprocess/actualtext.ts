@@ -16,23 +16,11 @@
  */
 import { addFontCopies, codeFor, FontCopies, FontWidths, parseToUnicode, type PageFont } from "./fontcopies.ts";
 import { joinHyphenatedWords, SPAN, type PageText } from "./hyphens.ts";
-import { PostprocessReuse } from "./reuse.ts";
+import { PostprocessReuse, type GlyphCopies } from "./reuse.ts";
 import { fromUtf16Hex, raw, refsIn, utf16Hex, type Dict, type PdfUpdate, type Ref, type Value } from "./incremental.ts";
 
 const FONT = /^\/(\S+)\s+[\d.]+\s+Tf$/;
 const SHOW = /<([0-9a-fA-F]*)>\s*Tj$/;
-
-/**
- * Font copies for the glyphs of reversed runs (see `anchorRun`): the copy of a page font that
- * draws `gid` and reads as `text` with pdf.js, as a resource name and code.
- */
-export interface GlyphCopies {
-  /** The glyph's advance in the font's /W, in thousandths of an em. */
-  width(font: string, gid: number): number;
-  code(font: string, gid: number, text: string): number;
-  /** The copy's resource name. */
-  name(font: string): string;
-}
 
 interface Glyph {
   /** Index of the line that draws it in the object's kept lines, and its place in that line's string. */

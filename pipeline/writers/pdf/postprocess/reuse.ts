@@ -13,7 +13,19 @@
  */
 import { createHash } from "node:crypto";
 import { deflateSync, inflateSync } from "node:zlib";
-import type { GlyphCopies } from "./actualtext.ts";
+
+/**
+ * Font copies for the glyphs of reversed runs (see actualtext.ts `anchorRun`): the copy of a page font that
+ * draws `gid` and reads as `text` with pdf.js, as a resource name and code. A rewrite's calls to
+ * it are what the store records and replays (`rewrite`).
+ */
+export interface GlyphCopies {
+  /** The glyph's advance in the font's /W, in thousandths of an em. */
+  width(font: string, gid: number): number;
+  code(font: string, gid: number, text: string): number;
+  /** The copy's resource name. */
+  name(font: string): string;
+}
 
 interface Entry<T> {
   value: T;
