@@ -14,7 +14,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { generateLarge } from "../scripts/generate-large.ts";
 import { cli, project, tempDir } from "./helpers.ts";
 import { pdfWords } from "./readback.ts";
-import { htmlText, intactShare, pageBlocks, pageBreakFaults, typesettingReport, words, type EditionReport } from "./typesetting.ts";
+import { htmlText, intactShare, pageBlocks, pageBreakFaults, pdfjsRead, popplerText, typesettingReport, words, type EditionReport } from "./typesetting.ts";
 
 const LANGS = ["en", "fr", "es", "ru", "ar", "zh"] as const;
 const reports = new Map<string, EditionReport>();
@@ -64,6 +64,19 @@ describe("the PDF text layer", () => {
       const r = reports.get(lang)!;
       expect(r.structure.total).toBeGreaterThan(1000);
       expect(r.structure.share, r.structure.broken.join(" | ")).toBeGreaterThanOrEqual(0.98);
+    });
+  }
+});
+
+describe("quotation marks in the PDF text layer", () => {
+  for (const lang of LANGS) {
+    it(`${lang}: poppler and pdf.js read each quotation mark as the HTML edition has it (none mirrored)`, async () => {
+      const file = path.join(out, lang, "open-letter.pdf");
+      const html = htmlText(await readFile(path.join(out, lang, "open-letter.html"), "utf8"));
+      const count = (text: string) => Object.fromEntries([..."«»“”"].map((c) => [c, [...text].filter((x) => x === c).length]));
+      expect(Object.values(count(html)).reduce((a, b) => a + b)).toBeGreaterThan(lang === "es" || lang === "fr" ? 10 : 0);
+      expect(count(await popplerText(file)), "poppler").toEqual(count(html));
+      expect(count((await pdfjsRead(file)).map((p) => p.text).join("\n")), "pdf.js").toEqual(count(html));
     });
   }
 });

@@ -15,9 +15,9 @@
  * the tagged structure's marked content are unchanged.
  */
 import { addFontCopies, codeFor, FontCopies, FontWidths, parseToUnicode, type PageFont } from "./fontcopies.ts";
-import { joinHyphenatedWords, SPAN, type PageText } from "./hyphens.ts";
+import { joinHyphenatedWords, spanText, type PageText } from "./hyphens.ts";
 import { PostprocessReuse, type GlyphCopies } from "./reuse.ts";
-import { fromUtf16Hex, raw, refsIn, utf16Hex, type Dict, type PdfUpdate, type Ref, type Value } from "./incremental.ts";
+import { raw, refsIn, utf16Hex, type Dict, type PdfUpdate, type Ref, type Value } from "./incremental.ts";
 
 const FONT = /^\/(\S+)\s+[\d.]+\s+Tf$/;
 const SHOW = /<([0-9a-fA-F]*)>\s*Tj$/;
@@ -168,9 +168,9 @@ export function rewriteRun(body: string, fonts: ReadonlyMap<string, Map<number, 
   let spans = 0;
   for (const line of lines) {
     const trimmed = line.trim();
-    const span = SPAN.exec(trimmed);
-    if (span) {
-      stack.push({ text: fromUtf16Hex(span[1]!), used: false, id: spans++ });
+    const span = spanText(trimmed);
+    if (span !== undefined) {
+      stack.push({ text: span, used: false, id: spans++ });
       continue;
     }
     if (/^\/\S+\s*(<<.*>>\s*)?BDC$|^\/\S+\s+BMC$/.test(trimmed)) {

@@ -42,8 +42,21 @@ interface TextObject {
 const HYPHENS = new Set(["-", "\u2010"]);
 const LETTER = /[\p{L}\p{M}]$/u;
 const SHOW = /^(?:(-?[\d.]+ -?[\d.]+ Td) )?<([0-9a-fA-F]{4})> Tj$/;
-/** A span with its ActualText, as Chromium opens one in a content stream. */
-export const SPAN = /^\/Span\s*<<\s*\/ActualText\s*<([0-9a-fA-F]*)>\s*>>\s*BDC$/;
+/**
+ * A span with its ActualText, as Chromium opens one in a content stream: a hex string (UTF-16BE),
+ * or a literal string for ASCII text (a mirrored bracket in a right-to-left run: `(\\()`).
+ */
+const SPAN = /^\/Span\s*<<\s*\/ActualText\s*(?:<([0-9a-fA-F]*)>|\(((?:[^()\\]|\\.)*)\))\s*>>\s*BDC$/;
+
+const ESCAPES: Record<string, string> = { n: "\n", r: "\r", t: "\t", b: "\b", f: "\f" };
+
+/** The ActualText of a line that opens a span, or undefined for any other line. */
+export function spanText(line: string): string | undefined {
+  const span = SPAN.exec(line);
+  if (!span) return undefined;
+  if (span[1] !== undefined) return fromUtf16Hex(span[1]);
+  return span[2]!.replace(/\\([0-7]{1,3}|.)/g, (_, c: string) => (/^[0-7]/.test(c) ? String.fromCharCode(parseInt(c, 8)) : (ESCAPES[c] ?? c)));
+}
 
 function textObjects(page: PageText): TextObject[] {
   const out: TextObject[] = [];
@@ -130,10 +143,10 @@ function partOfWord(object: TextObject, fonts: Map<string, PageFont>): { piece: 
       font = tf[1]!;
       continue;
     }
-    const open = SPAN.exec(line);
-    if (open) {
+    const open = spanText(line);
+    if (open !== undefined) {
       if (span !== undefined) return undefined;
-      span = fromUtf16Hex(open[1]!);
+      span = open;
       continue;
     }
     if (line === "EMC") {
@@ -229,7 +242,7 @@ export function joinHyphenatedWords(pages: PageText[], copies: FontCopies): void
             out.push(`/${silentOf(current.name).name} ${current.size} Tf`);
             continue;
           }
-          if (SPAN.test(line) || line === "EMC") continue;
+          if (spanText(line) !== undefined || line === "EMC") continue;
           const gid = parseInt(SHOW.exec(line)![2]!, 16);
           silentOf(current.name).codes.set(gid, { gid, text: " " });
           out.push(line);
