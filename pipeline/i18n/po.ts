@@ -145,7 +145,7 @@ export function readPlainEntries(text: string): Map<string, PlainEntry> | undefi
     if (keyword) {
       const obsolete = keyword[1] !== undefined;
       const name = keyword[2]!;
-      const value = plainString(keyword[4]!);
+      const value = unescapePo(keyword[4]!);
       if (name === "msgctxt" || (name === "msgid" && last !== "msgctxt")) {
         if (!close()) return undefined;
         entry = { obsolete, context: "", msgid: "", msgstr: [], flags, plural: false };
@@ -168,17 +168,13 @@ export function readPlainEntries(text: string): Map<string, PlainEntry> | undefi
     }
     const continuation = PLAIN_CONTINUATION.exec(line);
     if (!continuation || !entry || entry.obsolete !== (continuation[1] !== undefined)) return undefined;
-    const value = plainString(continuation[2]!);
+    const value = unescapePo(continuation[2]!);
     if (last === "msgctxt") entry.context += value;
     else if (last === "msgid") entry.msgid += value;
     else if (last === "msgstr") entry.msgstr[entry.msgstr.length - 1] += value;
     continue;
   }
   return close() ? out : undefined;
-}
-
-function plainString(value: string): string {
-  return value.includes("\\") ? value.replace(/\\(.)/g, (_, c: string) => (c === "n" ? "\n" : c === "t" ? "\t" : c === "r" ? "\r" : c)) : value;
 }
 
 interface ScannedEntry {
@@ -242,7 +238,12 @@ function reportDuplicates(scanned: readonly ScannedEntry[], file: VFile) {
 
 /** Value of a quoted PO string. */
 function poString(quoted: string): string {
-  return quoted.slice(1, -1).replace(/\\(["\\ntr]|[0-7]{1,3})/g, (_, c: string) => (c === "n" ? "\n" : c === "t" ? "\t" : c === "r" ? "\r" : /^[0-7]/.test(c) ? String.fromCharCode(parseInt(c, 8)) : c));
+  return unescapePo(quoted.slice(1, -1));
+}
+
+/** A PO string's text between its quotes, its escapes resolved. */
+function unescapePo(value: string): string {
+  return value.replace(/\\(["\\ntr]|[0-7]{1,3})/g, (_, c: string) => (c === "n" ? "\n" : c === "t" ? "\t" : c === "r" ? "\r" : /^[0-7]/.test(c) ? String.fromCharCode(parseInt(c, 8)) : c));
 }
 
 /** Quote a string for a PO file. */
