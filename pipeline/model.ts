@@ -196,6 +196,11 @@ export interface SharedResources {
    */
   readonly lasting?: boolean;
   /**
+   * The run does nothing but print (a delivery): the PDF writer may give each page it prints on
+   * at once a core of its own. In a build the other writers need the other core.
+   */
+  readonly printOnly?: boolean;
+  /**
    * Resolve and cache a resource by key; disposed at the end of the build. `trim` gives back
    * memory the resource holds without need (a watch calls it when a build is done and nothing
    * waits: the garbage a build leaves in the browser's renderers).

@@ -31,4 +31,32 @@ describe("chromiumPath", () => {
       await stopChromium(browser);
     }
   }, 60_000);
+
+  it("opens no tab of its own, so that two print pages work in two renderers at once", async () => {
+    const browser = await launchChromium();
+    try {
+      expect(await browser.pages()).toHaveLength(0);
+      const pages = [await browser.newPage({ background: true }), await browser.newPage({ background: true })];
+      for (const page of pages) await page.setContent("<p>Letterpress</p>");
+      const session = await browser.target().createCDPSession();
+      // CPU seconds of each renderer process, by process id.
+      const renderers = async () => {
+        const { processInfo } = (await session.send("SystemInfo.getProcessInfo" as never)) as { processInfo: Array<{ type: string; id: number; cpuTime: number }> };
+        return new Map(processInfo.filter((p) => p.type === "renderer").map((p) => [p.id, p.cpuTime]));
+      };
+      // Which renderer a page's script runs in: the one whose CPU time grows while it is busy.
+      const busiest = async (page: (typeof pages)[number]) => {
+        const before = await renderers();
+        await page.evaluate(() => {
+          const end = Date.now() + 300;
+          while (Date.now() < end);
+        });
+        const after = await renderers();
+        return [...after].sort(([a, x], [b, y]) => y - (before.get(b) ?? 0) - (x - (before.get(a) ?? 0)))[0]![0];
+      };
+      expect(await busiest(pages[0]!)).not.toBe(await busiest(pages[1]!));
+    } finally {
+      await stopChromium(browser);
+    }
+  }, 60_000);
 });

@@ -462,11 +462,9 @@ describe("PDF pagination", () => {
 
   it("gives back the documents of earlier layouts when asked (watch, delivery)", async () => {
     const dir = await project({});
-    // A browser of its own with one print page, so one renderer whose documents can be counted
-    // (Chromium opens no tab of its own; chromium-headless-shell, through CHROMIUM_PATH, does).
+    // A browser of its own with one print page, so one renderer whose documents can be counted.
     const browser = await launchChromium();
     try {
-      for (const page of await browser.pages()) await page.close();
       for (let i = 0; i < 4; i++) {
         await writeFile(path.join(dir, "doc.md"), `${FRONT}Layout ${i}: ${"the draft convention ".repeat(200 * (i + 1))}\n`);
         const doc = (await loadDocument(path.join(dir, "doc.md"))).doc!;

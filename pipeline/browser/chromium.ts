@@ -28,7 +28,15 @@ export function chromiumPath(env: NodeJS.ProcessEnv = process.env, exists: (file
  * is made here, synchronously, not by puppeteer), so a caller that goes on with CPU-bound work,
  * parsing the document, has the browser starting meanwhile on the other core.
  */
-export async function launchChromium(env: NodeJS.ProcessEnv = process.env): Promise<Browser> {
+export interface LaunchOptions {
+  /**
+   * How many renderer processes the pages share (default: one per core, at least two). Pages
+   * beyond that share a renderer, and take turns on its one main thread.
+   */
+  renderers?: number;
+}
+
+export async function launchChromium(env: NodeJS.ProcessEnv = process.env, options: LaunchOptions = {}): Promise<Browser> {
   const executablePath = chromiumPath(env);
   if (!existsSync(executablePath)) {
     throw new ConfigError(`Chromium not found at ${executablePath}`, {
@@ -54,7 +62,8 @@ export async function launchChromium(env: NodeJS.ProcessEnv = process.env): Prom
       handleSIGHUP: !signalsLeftToCaller(),
       // No first tab (each user opens its own): it would hold a renderer of its own, or share one
       // with a print page and take turns with it on that renderer's one main thread; and the
-      // browser is ready sooner (no window, no omnibox pages behind it).
+      // browser is ready sooner (no window, no omnibox pages behind it). The headless shell
+      // opens one anyway (see closeStartupTabs).
       waitForInitialPage: false,
       args: [
         "--no-startup-window",
@@ -68,11 +77,11 @@ export async function launchChromium(env: NodeJS.ProcessEnv = process.env): Prom
         "--disable-sync",
         "--disable-default-apps",
         "--font-render-hinting=none",
-        // One renderer per concurrent print page is all a build uses: no spare one, none for the
-        // omnibox popups that a headless browser still preloads (a renderer's worth), and the network
-        // service (which only ever sees blocked or locally answered requests) runs in the
-        // browser process instead of a process of its own (memory).
-        `--renderer-process-limit=${Math.max(2, availableParallelism())}`,
+        // The renderers the caller asks for and no more: no spare one, none for the omnibox popups
+        // that a headless browser still preloads (a renderer's worth), and the network service
+        // (which only ever sees blocked or locally answered requests) runs in the browser process
+        // instead of a process of its own (memory).
+        `--renderer-process-limit=${options.renderers ?? Math.max(2, availableParallelism())}`,
         "--disable-features=SpareRendererForSitePerProcess,WebUIOmniboxPopup,WebUIOmniboxAimPopup",
         "--enable-features=NetworkServiceInProcess2",
         "--in-process-gpu",
@@ -83,6 +92,7 @@ export async function launchChromium(env: NodeJS.ProcessEnv = process.env): Prom
     const child = browser.process();
     if (child) child.once("exit", removeProfile);
     else removeProfile();
+    await closeStartupTabs(browser);
     return browser;
   } catch (error) {
     removeProfile();
@@ -91,6 +101,37 @@ export async function launchChromium(env: NodeJS.ProcessEnv = process.env): Prom
       cause: error,
     });
   }
+}
+
+/**
+ * The headless shell opens an about:blank tab at start whatever the switches say (the full
+ * browser honours --no-startup-window). Its renderer would count against the renderer limit, and
+ * the build's two print pages would then share the other one, taking turns on its one main
+ * thread: it is closed before any print page is opened.
+ */
+async function closeStartupTabs(browser: Browser): Promise<void> {
+  const session = await browser.target().createCDPSession();
+  try {
+    const { targetInfos } = await session.send("Target.getTargets");
+    await Promise.all(targetInfos.filter((t) => t.type === "page").map((t) => session.send("Target.closeTarget", { targetId: t.targetId })));
+  } finally {
+    await session.detach().catch(() => undefined);
+  }
+  // Closed once puppeteer has seen the tab go (its "targetdestroyed"), or after a while regardless.
+  const tabs = () => browser.targets().some((t) => t.type() === "page");
+  if (!tabs()) return;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      browser.off("targetdestroyed", check);
+      resolve();
+    };
+    const check = () => {
+      if (!tabs()) done();
+    };
+    const timer = setTimeout(done, 2000);
+    browser.on("targetdestroyed", check);
+  });
 }
 
 /**

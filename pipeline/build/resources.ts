@@ -8,8 +8,11 @@ interface Entry {
 
 /** Resources shared by the writers of a build, or of every build of a watch (one browser), disposed at the end. */
 export class ResourcePool implements SharedResources {
-  /** See `SharedResources.lasting`. */
-  constructor(readonly lasting = false) {}
+  /** See `SharedResources.lasting` and `SharedResources.printOnly`. */
+  constructor(
+    readonly lasting = false,
+    readonly printOnly = false,
+  ) {}
 
   private readonly entries = new Map<string, Entry>();
 

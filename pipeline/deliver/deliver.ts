@@ -101,7 +101,7 @@ export async function deliver(options: DeliverOptions): Promise<DeliverResult> {
   const started = performance.now();
   const pdf = (writers as Partial<typeof writers>)["pdf" as keyof typeof writers];
   if (!pdf) throw new ConfigError("This installation has no PDF writer");
-  const resources = new ResourcePool();
+  const resources = new ResourcePool(false, true);
   try {
     // With no earlier copies to reuse every copy is printed: the browser comes up while the
     // sources are parsed. Otherwise it starts only when a copy turns out to need printing (a

@@ -17,9 +17,14 @@ import { printDocument } from "./template.ts";
 
 const SOURCE = "letterpress:pdf";
 
-/** The build's one browser, started on first use. */
+/**
+ * The build's one browser, started on first use. A build's print pages share one renderer: the
+ * build's other writers and the post-processing keep the other core busy, and a second renderer
+ * only adds memory (and CPU, as the two contend). A delivery only prints, on a page per core,
+ * each with a renderer of its own.
+ */
 function browserOf(resources: SharedResources): Promise<Browser> {
-  return resources.get<Browser>("chromium", () => launchChromium(), stopChromium, collectGarbage);
+  return resources.get<Browser>("chromium", () => launchChromium(process.env, resources.printOnly ? {} : { renderers: 1 }), stopChromium, collectGarbage);
 }
 
 export async function renderPdf(pub: Publication, ctx: WriterContext): Promise<Uint8Array> {
