@@ -65,6 +65,8 @@ interface PrintPage {
   errors: string[];
   /** The page's renderer, known once asked (see `collectGarbage`). */
   isolate?: string | undefined;
+  /** Settles when the garbage its last document left is collected (see `release`). */
+  collected?: Promise<unknown>;
 }
 
 const idle = new WeakMap<Browser, PrintPage[]>();
@@ -105,7 +107,10 @@ async function acquire(browser: Browser): Promise<PrintPage> {
     if (entry) return entry;
   }
   const reused = idle.get(browser)?.pop();
-  if (reused) return reused;
+  if (reused) {
+    await reused.collected;
+    return reused;
+  }
   return newPrintPage(browser);
 }
 
@@ -133,7 +138,14 @@ interface KeptLayout {
 
 const kept = new WeakMap<Browser, Map<string, KeptLayout>>();
 
+/**
+ * Put a page whose document is printed back for the next one, its renderer's garbage collected
+ * at once, while this process post-processes the PDF: what laying out and printing a long
+ * document (or a delivery's dozens of copies) leaves behind would otherwise stay until the end of
+ * the run, since Chromium is in no hurry to collect it.
+ */
 function release(browser: Browser, entry: PrintPage): void {
+  entry.collected = collect(entry).catch(() => undefined);
   const list = idle.get(browser) ?? [];
   list.push(entry);
   idle.set(browser, list);
@@ -204,9 +216,6 @@ export async function paginate(
       }, copy as never);
       printedCopies.push(same ? await print() : undefined);
     }
-    // A run of copies (a delivery's dozens) leaves its prints' garbage in the renderer, which
-    // Chromium is in no hurry to collect: collected here, a delivery's memory stays flat.
-    if (copies.length) await collect(entry).catch(() => undefined);
     ok = true;
     return {
       copies: printedCopies,
