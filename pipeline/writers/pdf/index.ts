@@ -41,7 +41,14 @@ export async function renderPdfCopies(pub: Publication, others: readonly Recipie
   const browser = await browserOf(ctx.resources);
   // Between builds of a watch, each edition keeps its laid-out page (see paginate.ts).
   const keep = ctx.resources.lasting && others.length === 0 ? `${pub.slug}\0${pub.lang}\0${pub.recipient?.name ?? ""}` : undefined;
-  const printed = await paginate(browser, document, others.map((r) => ({ name: r.name, lines: r.lines })), keep);
+  // The copies differ in their address block only, and a watch's rebuild of an edition from the
+  // build before in the pages its change reaches: what they share is post-processed once. Each
+  // copy is post-processed while the next one prints.
+  const reuse = keep ? await ctx.resources.get(`pdf-postprocess\0${keep}`, async () => new PostprocessReuse()) : new PostprocessReuse();
+  const finished: Uint8Array[] = [];
+  const printed = await paginate(browser, document, others.map((r) => ({ name: r.name, lines: r.lines })), keep, (i, pdf) => {
+    finished[i] = postprocess(pdf, { ...pub, recipient: others[i]! }, document.outline, reuse).pdf;
+  });
 
   for (const src of document.images) {
     ctx.file.message(`Image \`${src}\` is not embedded in the ${pub.lang} PDF: the edition has no such image, its alternative text is shown`, {
@@ -81,9 +88,6 @@ export async function renderPdfCopies(pub: Publication, others: readonly Recipie
     });
   }
 
-  // The copies differ in their address block only, and a watch's rebuild of an edition from the
-  // build before in the pages its change reaches: what they share is post-processed once.
-  const reuse = keep ? await ctx.resources.get(`pdf-postprocess\0${keep}`, async () => new PostprocessReuse()) : new PostprocessReuse();
   const result = postprocess(printed.pdf, pub, document.outline, reuse);
   if (result.unsupported) {
     ctx.file.message(`The ${pub.lang} PDF keeps Chromium's own properties and bookmarks: ${result.unsupported}`, {
@@ -97,11 +101,7 @@ export async function renderPdfCopies(pub: Publication, others: readonly Recipie
     });
   }
   const copies: Uint8Array[] = [result.pdf];
-  for (const [i, recipient] of others.entries()) {
-    const bytes = printed.copies[i];
-    const copy = { ...pub, recipient };
-    copies.push(bytes ? postprocess(bytes, copy, document.outline, reuse).pdf : await renderPdf(copy, ctx));
-  }
+  for (const [i, recipient] of others.entries()) copies.push(finished[i] ?? (await renderPdf({ ...pub, recipient }, ctx)));
   return copies;
 }
 

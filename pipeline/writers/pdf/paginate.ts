@@ -161,14 +161,16 @@ export interface PrintSource {
 /**
  * Lay out and print a document. With `copies`, the same pagination is printed again for each other
  * addressee: only the text of the address block changes, and a copy whose block would change
- * height (a longer name that wraps) is left undefined so the caller lays it out on its own. With
- * `keep` (a name for the edition), the laid-out page is kept for the next document of that name.
+ * height (a longer name that wraps) is left undefined so the caller lays it out on its own; each
+ * copy printed is also given to `onCopy` while the next one prints. With `keep` (a name for the
+ * edition), the laid-out page is kept for the next document of that name.
  */
 export async function paginate(
   browser: Browser,
   source: PrintSource,
   copies: readonly CopyAddress[] = [],
   keep?: string,
+  onCopy?: (index: number, pdf: Uint8Array) => void,
 ): Promise<Printed & { copies: Array<Uint8Array | undefined> }> {
   const previous = keep ? kept.get(browser)?.get(keep) : undefined;
   if (previous) kept.get(browser)!.delete(keep!);
@@ -203,7 +205,9 @@ export async function paginate(
     const print = () => printPdf(entry.session);
     const pdf = await print();
     const printedCopies: Array<Uint8Array | undefined> = [];
-    for (const copy of copies) {
+    // Each copy is handed over while the next one prints.
+    let handOver: (() => void) | undefined;
+    for (const [i, copy] of copies.entries()) {
       const same = await page.evaluate((address: CopyAddress) => {
         const blocks = [...document.querySelectorAll<HTMLElement>("address.recipient")];
         if (blocks.length !== 1) return false;
@@ -214,8 +218,17 @@ export async function paginate(
         [address.name, ...address.lines].forEach((text, i) => (paragraphs[i]!.textContent = text));
         return Math.abs(block.getBoundingClientRect().height - before) < 0.5;
       }, copy as never);
-      printedCopies.push(same ? await print() : undefined);
+      if (!same) {
+        printedCopies.push(undefined);
+        continue;
+      }
+      const printing = print();
+      handOver?.();
+      const bytes = await printing;
+      printedCopies.push(bytes);
+      handOver = onCopy && (() => onCopy(i, bytes));
     }
+    handOver?.();
     ok = true;
     return {
       copies: printedCopies,
@@ -236,6 +249,8 @@ export async function paginate(
     // A page that failed half-way is not trusted with the next document.
     if (!ok) await page.close().catch(() => undefined);
     else if (keep && copies.length === 0) {
+      // A first layout leaves its garbage as any print does; a relayout's is collected between builds.
+      if (!previous) entry.collected = collect(entry).catch(() => undefined);
       const byName = kept.get(browser) ?? new Map<string, KeptLayout>();
       byName.set(keep, { entry, shell: source.shell, blocks: source.blocks });
       kept.set(browser, byName);
