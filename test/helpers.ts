@@ -1,6 +1,6 @@
 /** Shared test helpers: temporary projects, running the CLI, hashing folders. */
 import { createHash } from "node:crypto";
-import { cp, mkdtemp, readdir, readFile, writeFile, mkdir } from "node:fs/promises";
+import { cp, mkdtemp, readdir, readFile, rm, writeFile, mkdir } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { crc32, deflateSync } from "node:zlib";
@@ -10,8 +10,18 @@ import { main } from "../pipeline/cli/main.ts";
 export const ROOT = path.resolve(import.meta.dirname, "..");
 export const LETTER = path.join(ROOT, "source/open-letter.md");
 
+/** Folders made by `tempDir`: removed after each test file (see test/setup.ts). */
+const made: string[] = [];
+
 export async function tempDir(prefix = "letterpress-test-"): Promise<string> {
-  return mkdtemp(path.join(os.tmpdir(), prefix));
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
+/** Remove every folder `tempDir` made so far. */
+export async function removeTempDirs(): Promise<void> {
+  await Promise.all(made.splice(0).map((dir) => rm(dir, { recursive: true, force: true, maxRetries: 3 })));
 }
 
 /** Run the CLI in-process; returns exit code and captured output. */
