@@ -56,6 +56,28 @@ describe("deliver", () => {
     }
   });
 
+  it("makes a copy from its own address page and the edition's other pages, reading as the copy printed whole", async () => {
+    // A delivery of one mission prints its copy whole; in the delivery of eight, the copies after
+    // the first of their language are the first copy with their own first page swapped in (an
+    // update of the file more: a third %%EOF).
+    const revisions = async (file: string) => ((await readFile(file, "latin1")).match(/%%EOF/g) ?? []).length;
+    let swapped = 0;
+    for (const code of ["US", "KP", "GB"]) {
+      const copy = path.join(out, "a", "en", `open-letter-${code}.pdf`);
+      const alone = path.join(out, `alone-${code}`);
+      expect((await cli(["deliver", LETTER, "--only", code, "--out", alone, "--quiet"])).code).toBe(0);
+      const whole = path.join(alone, "en", `open-letter-${code}.pdf`);
+      expect(await revisions(whole)).toBe(2);
+      if ((await revisions(copy)) === 3) swapped++;
+      for (let page = 1; page <= (await pages(whole)); page++) expect(await text(copy, page), `${code} page ${page}`).toBe(await text(whole, page));
+      const fonts = (await run("pdffonts", [copy])).stdout.split("\n").slice(2).filter(Boolean);
+      expect(fonts.length).toBeGreaterThan(0);
+      for (const font of fonts) expect(font, `${code}: every font embedded, subset, with a ToUnicode map`).toMatch(/\byes\s+yes\s+yes\b/);
+      expect((await run("qpdf", ["--check", copy])).stdout).toContain("No syntax or stream encoding errors");
+    }
+    expect(swapped).toBeGreaterThan(0);
+  }, 300_000);
+
   it("records every copy in delivery.json and rebuilds byte-identically", async () => {
     const record = JSON.parse(await readFile(path.join(out, "a", "delivery.json"), "utf8"));
     expect(record.copies.map((c: { code: string }) => c.code)).toEqual([...CODES].sort());

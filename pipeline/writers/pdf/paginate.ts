@@ -14,6 +14,7 @@
 import type { Browser, CDPSession, Page } from "puppeteer-core";
 import { type BlockedRequest, sandboxPage } from "../../browser/chromium.ts";
 import { fontFile } from "../shared/fonts.ts";
+import { swapFirstPage } from "./postprocess/firstpage.ts";
 import { installPaginator, type PaginationReport, type PaginatorWindow, type SplitPiece } from "./in-page.ts";
 
 /**
@@ -161,8 +162,10 @@ export interface PrintSource {
 /**
  * Lay out and print a document. With `copies`, the same pagination is printed again for each other
  * addressee: only the text of the address block changes, and a copy whose block would change
- * height (a longer name that wraps) is left undefined so the caller lays it out on its own; each
- * copy printed is also given to `onCopy` while the next one prints. With `keep` (a name for the
+ * height (a longer name that wraps) is left undefined so the caller lays it out on its own. A copy
+ * is printed as its first page alone, swapped into the edition's print (see
+ * postprocess/firstpage.ts), or whole where that cannot be done; each copy is also given to
+ * `onCopy` while the next one prints. With `keep` (a name for the
  * edition), the laid-out page is kept for the next document of that name.
  */
 export async function paginate(
@@ -222,7 +225,8 @@ export async function paginate(
         printedCopies.push(undefined);
         continue;
       }
-      const printing = print();
+      // The copy's first page (its address) into the edition's print, or the copy printed whole.
+      const printing = printPdf(entry.session, "1").then(async (first) => swapFirstPage(pdf, first) ?? (await print()));
       handOver?.();
       const bytes = await printing;
       printedCopies.push(bytes);
@@ -263,9 +267,9 @@ export async function paginate(
  * `page.pdf` makes four or more: waiting for fonts in a realm of its own, then reading a stream
  * in chunks), each waiting whenever this process is busy with another output. The parameters are
  * those `page.pdf({ preferCSSPageSize, printBackground, tagged, outline })` sends; the paper size
- * gives way to the CSS page size (A4).
+ * gives way to the CSS page size (A4). `pageRanges` as Chromium reads it ("1"), all pages if empty.
  */
-async function printPdf(session: CDPSession): Promise<Uint8Array> {
+async function printPdf(session: CDPSession, pageRanges = ""): Promise<Uint8Array> {
   const { data } = await session.send("Page.printToPDF", {
     transferMode: "ReturnAsBase64",
     landscape: false,
@@ -280,7 +284,7 @@ async function printPdf(session: CDPSession): Promise<Uint8Array> {
     marginBottom: 0,
     marginLeft: 0,
     marginRight: 0,
-    pageRanges: "",
+    pageRanges,
     preferCSSPageSize: true,
     generateTaggedPDF: true,
     generateDocumentOutline: true,

@@ -10,6 +10,9 @@
  * The reader knows what Chromium writes. A PDF it cannot update (a future Chromium writing
  * cross-reference streams, say) is returned as Chromium wrote it, with the reason, for the writer
  * to report: one implementation, no second, untested path through another library.
+ *
+ * A delivery's copies are made before this, by the same incremental updates: the edition's print
+ * with the copy's own first page swapped in (`firstpage.ts`).
  */
 import type { Publication } from "../../../model.ts";
 import { updateActualText } from "./actualtext.ts";
