@@ -5,8 +5,10 @@
  * own print of that page alone: Chromium draws the page the same way whichever pages it prints,
  * under the same resource names. The page's content stream and its fonts (subset to the glyphs of
  * that page) are taken over; the edition's structure tree, annotations, outline and other pages
- * stay as they are, and describe the copy as well (its marked content is the same).
+ * stay as they are, and describe the copy as well (its marked content is the same, which is
+ * checked).
  */
+import { inflateSync } from "node:zlib";
 import { dictionary, PdfUpdate, raw, reference, refsIn, UnsupportedPdf, type Dict, type Ref } from "./incremental.ts";
 
 interface FirstPage {
@@ -32,6 +34,15 @@ function firstPage(file: PdfUpdate): FirstPage | undefined {
   const contents = refsIn(page.get("Contents"));
   if (contents.length !== 1 || !resources) return undefined;
   return { ref, page, content: contents[0]!, resources: file.resolve(resources) };
+}
+
+/** The marked-content sequences a page's content stream opens, in order (`/P <</MCID 3 >>BDC`). */
+function markedContent(file: PdfUpdate, content: Ref): string | undefined {
+  const { dict, data } = file.stream(content);
+  const filter = dict.get("Filter")?.raw.trim();
+  if (dict.has("DecodeParms") || (filter !== undefined && filter !== "/FlateDecode")) return undefined;
+  const text = (filter ? inflateSync(data) : data).toString("latin1");
+  return [...text.matchAll(/\/(\w+)\s*<<\s*\/MCID\s+(\d+)\s*>>\s*BDC/g)].map((m) => `${m[1]} ${m[2]}`).join(",");
 }
 
 /** The resource names a page's dictionary gives, by kind, fonts aside. */
@@ -75,7 +86,7 @@ function copyObject(from: PdfUpdate, ref: Ref, into: PdfUpdate, copied: Map<numb
 /**
  * The edition's print (`edition`) with its first page drawn as in `copyFirstPage` (the copy's
  * print of its first page alone), or undefined when the two pages do not name the same
- * resources.
+ * resources or open different marked content.
  */
 export function swapFirstPage(edition: Uint8Array, copyFirstPage: Uint8Array): Uint8Array | undefined {
   try {
@@ -84,6 +95,9 @@ export function swapFirstPage(edition: Uint8Array, copyFirstPage: Uint8Array): U
     const own = firstPage(file);
     const copy = firstPage(from);
     if (!own || !copy || names(own.resources) !== names(copy.resources)) return undefined;
+    // The edition's structure tree points into the page's marked content: it must be the same.
+    const marked = markedContent(file, own.content);
+    if (marked === undefined || marked !== markedContent(from, copy.content)) return undefined;
     const copied = new Map<number, Ref>();
     const fonts: Dict = new Map();
     for (const [key, value] of copy.resources.get("Font") ? from.resolve(copy.resources.get("Font")!) : new Map()) {
