@@ -12,6 +12,7 @@ import type { Browser } from "puppeteer-core";
 import { launchChromium, stopChromium } from "../../browser/chromium.ts";
 import type { Publication, Recipient, SharedResources, Writer, WriterContext } from "../../model.ts";
 import { collectGarbage, openPrintPage, paginate } from "./paginate.ts";
+import { swapFirstPage } from "./postprocess/firstpage.ts";
 import { postprocess, PostprocessReuse } from "./postprocess/index.ts";
 import { printDocument } from "./template.ts";
 
@@ -42,12 +43,15 @@ export async function renderPdfCopies(pub: Publication, others: readonly Recipie
   // Between builds of a watch, each edition keeps its laid-out page (see paginate.ts).
   const keep = ctx.resources.lasting && others.length === 0 ? `${pub.slug}\0${pub.lang}\0${pub.recipient?.name ?? ""}` : undefined;
   // The copies differ in their address block only, and a watch's rebuild of an edition from the
-  // build before in the pages its change reaches: what they share is post-processed once. Each
-  // copy is post-processed while the next one prints.
+  // build before in the pages its change reaches: what they share is post-processed once. A copy
+  // is the edition's print with the copy's own first page swapped in (or, where the two first
+  // pages differ in more than text, laid out on its own below), post-processed while the next
+  // copy prints.
   const reuse = keep ? await ctx.resources.get(`pdf-postprocess\0${keep}`, async () => new PostprocessReuse()) : new PostprocessReuse();
-  const finished: Uint8Array[] = [];
-  const printed = await paginate(browser, document, others.map((r) => ({ name: r.name, lines: r.lines })), keep, (i, pdf) => {
-    finished[i] = postprocess(pdf, { ...pub, recipient: others[i]! }, document.outline, reuse).pdf;
+  const finished: Array<Uint8Array | undefined> = [];
+  const printed = await paginate(browser, document, others.map((r) => ({ name: r.name, lines: r.lines })), keep, (i, firstPage, edition) => {
+    const copy = swapFirstPage(edition, firstPage, reuse);
+    finished[i] = copy && postprocess(copy, { ...pub, recipient: others[i]! }, document.outline, reuse).pdf;
   });
 
   for (const src of document.images) {

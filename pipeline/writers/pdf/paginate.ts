@@ -14,7 +14,6 @@
 import type { Browser, CDPSession, Page } from "puppeteer-core";
 import { type BlockedRequest, sandboxPage } from "../../browser/chromium.ts";
 import { fontFile } from "../shared/fonts.ts";
-import { swapFirstPage } from "./postprocess/firstpage.ts";
 import { installPaginator, type PaginationReport, type PaginatorWindow, type SplitPiece } from "./in-page.ts";
 
 /**
@@ -161,20 +160,19 @@ export interface PrintSource {
 
 /**
  * Lay out and print a document. With `copies`, the same pagination is printed again for each other
- * addressee: only the text of the address block changes, and a copy whose block would change
- * height (a longer name that wraps) is left undefined so the caller lays it out on its own. A copy
- * is printed as its first page alone, swapped into the edition's print (see
- * postprocess/firstpage.ts), or whole where that cannot be done; each copy is also given to
- * `onCopy` while the next one prints. With `keep` (a name for the
- * edition), the laid-out page is kept for the next document of that name.
+ * addressee, its first page only (where the address block is, the only text that changes): each
+ * such print is given to `onCopy`, with the document's own print, while the next one prints. A
+ * copy whose block would change height (a longer name that wraps) is not printed, and the caller
+ * lays it out on its own. With `keep` (a name for the edition), the laid-out page is kept for the
+ * next document of that name.
  */
 export async function paginate(
   browser: Browser,
   source: PrintSource,
   copies: readonly CopyAddress[] = [],
   keep?: string,
-  onCopy?: (index: number, pdf: Uint8Array) => void,
-): Promise<Printed & { copies: Array<Uint8Array | undefined> }> {
+  onCopy: (index: number, firstPage: Uint8Array, document: Uint8Array) => void = () => undefined,
+): Promise<Printed> {
   const previous = keep ? kept.get(browser)?.get(keep) : undefined;
   if (previous) kept.get(browser)!.delete(keep!);
   const entry = previous?.entry ?? (await acquire(browser));
@@ -205,9 +203,7 @@ export async function paginate(
       // pagination, print.css, and the paginator must measure with the real fonts), paginate.
       report = (await page.evaluate(paginateScript)) as PaginationReport;
     }
-    const print = () => printPdf(entry.session);
-    const pdf = await print();
-    const printedCopies: Array<Uint8Array | undefined> = [];
+    const pdf = await printPdf(entry.session);
     // Each copy is handed over while the next one prints.
     let handOver: (() => void) | undefined;
     for (const [i, copy] of copies.entries()) {
@@ -221,21 +217,15 @@ export async function paginate(
         [address.name, ...address.lines].forEach((text, i) => (paragraphs[i]!.textContent = text));
         return Math.abs(block.getBoundingClientRect().height - before) < 0.5;
       }, copy as never);
-      if (!same) {
-        printedCopies.push(undefined);
-        continue;
-      }
-      // The copy's first page (its address) into the edition's print, or the copy printed whole.
-      const printing = printPdf(entry.session, "1").then(async (first) => swapFirstPage(pdf, first) ?? (await print()));
+      if (!same) continue;
+      const printing = printPdf(entry.session, "1");
       handOver?.();
-      const bytes = await printing;
-      printedCopies.push(bytes);
-      handOver = onCopy && (() => onCopy(i, bytes));
+      const first = await printing;
+      handOver = () => onCopy(i, first, pdf);
     }
     handOver?.();
     ok = true;
     return {
-      copies: printedCopies,
       pdf,
       layout: {
         pages: report.pages,

@@ -267,15 +267,6 @@ export function rewriteContent(content: string, fonts: ReadonlyMap<string, Map<n
   });
 }
 
-/** A stream's dictionary and text, with a name for its bytes (see reuse.ts). */
-function decoded(file: PdfUpdate, ref: Ref, reuse: PostprocessReuse): { dict: Dict; text: string; id: string } | undefined {
-  const { dict, data } = file.stream(ref);
-  const filter = dict.get("Filter")?.raw.trim();
-  if (filter === undefined) return { dict, text: data.toString("latin1"), id: `raw:${data.toString("latin1")}` };
-  if (filter !== "/FlateDecode" || dict.has("DecodeParms")) return undefined;
-  return { dict, ...reuse.inflate(data) };
-}
-
 /**
  * Rewrites the content streams of every page (reversed runs, soft hyphens, hyphenated words: see
  * hyphens.ts); returns how many streams were rewritten.
@@ -311,7 +302,7 @@ export function updateActualText(file: PdfUpdate, reuse = new PostprocessReuse()
       let found = toUnicode.get(value.ref.num);
       if (!found) {
         const cmap = file.dict(value.ref).get("ToUnicode")?.ref;
-        const stream = cmap ? decoded(file, cmap, reuse) : undefined;
+        const stream = cmap ? reuse.decoded(file, cmap) : undefined;
         found = stream ? { map: reuse.parse(stream.id, () => parseToUnicode(stream.text)), id: stream.id } : { map: new Map(), id: "" };
         toUnicode.set(value.ref.num, found);
       }
@@ -319,7 +310,7 @@ export function updateActualText(file: PdfUpdate, reuse = new PostprocessReuse()
       fontKey.push(`${key}=${found.id}`);
     }
     const contents = refsIn(node.get("Contents")).map((content) => {
-      const stream = decoded(file, content, reuse);
+      const stream = reuse.decoded(file, content);
       return stream && { ref: content, dict: stream.dict, text: stream.text, id: stream.id };
     });
     const byName = new Map([...fonts].map(([key, font]) => [key, font.toUnicode]));

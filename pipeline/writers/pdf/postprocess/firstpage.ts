@@ -8,8 +8,8 @@
  * stay as they are, and describe the copy as well (its marked content is the same, which is
  * checked).
  */
-import { inflateSync } from "node:zlib";
 import { dictionary, PdfUpdate, raw, reference, refsIn, UnsupportedPdf, type Dict, type Ref } from "./incremental.ts";
+import type { PostprocessReuse } from "./reuse.ts";
 
 interface FirstPage {
   ref: Ref;
@@ -36,12 +36,8 @@ function firstPage(file: PdfUpdate): FirstPage | undefined {
   return { ref, page, content: contents[0]!, resources: file.resolve(resources) };
 }
 
-/** The marked-content sequences a page's content stream opens, in order (`/P <</MCID 3 >>BDC`). */
-function markedContent(file: PdfUpdate, content: Ref): string | undefined {
-  const { dict, data } = file.stream(content);
-  const filter = dict.get("Filter")?.raw.trim();
-  if (dict.has("DecodeParms") || (filter !== undefined && filter !== "/FlateDecode")) return undefined;
-  const text = (filter ? inflateSync(data) : data).toString("latin1");
+/** The marked-content sequences a content stream opens, in order (`/P <</MCID 3 >>BDC`). */
+function markedContent(text: string): string {
   return [...text.matchAll(/\/(\w+)\s*<<\s*\/MCID\s+(\d+)\s*>>\s*BDC/g)].map((m) => `${m[1]} ${m[2]}`).join(",");
 }
 
@@ -86,9 +82,10 @@ function copyObject(from: PdfUpdate, ref: Ref, into: PdfUpdate, copied: Map<numb
 /**
  * The edition's print (`edition`) with its first page drawn as in `copyFirstPage` (the copy's
  * print of its first page alone), or undefined when the two pages do not name the same
- * resources or open different marked content.
+ * resources or open different marked content. With the `reuse` of the copies' post-processing,
+ * the streams read here are inflated once for both.
  */
-export function swapFirstPage(edition: Uint8Array, copyFirstPage: Uint8Array): Uint8Array | undefined {
+export function swapFirstPage(edition: Uint8Array, copyFirstPage: Uint8Array, reuse: PostprocessReuse): Uint8Array | undefined {
   try {
     const file = new PdfUpdate(edition);
     const from = new PdfUpdate(copyFirstPage);
@@ -96,8 +93,9 @@ export function swapFirstPage(edition: Uint8Array, copyFirstPage: Uint8Array): U
     const copy = firstPage(from);
     if (!own || !copy || names(own.resources) !== names(copy.resources)) return undefined;
     // The edition's structure tree points into the page's marked content: it must be the same.
-    const marked = markedContent(file, own.content);
-    if (marked === undefined || marked !== markedContent(from, copy.content)) return undefined;
+    const ownText = reuse.decoded(file, own.content)?.text;
+    const copyText = reuse.decoded(from, copy.content)?.text;
+    if (ownText === undefined || copyText === undefined || markedContent(ownText) !== markedContent(copyText)) return undefined;
     const copied = new Map<number, Ref>();
     const fonts: Dict = new Map();
     for (const [key, value] of copy.resources.get("Font") ? from.resolve(copy.resources.get("Font")!) : new Map()) {

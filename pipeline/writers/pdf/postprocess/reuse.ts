@@ -13,6 +13,7 @@
  */
 import { createHash } from "node:crypto";
 import { deflateSync, inflateSync } from "node:zlib";
+import type { Dict, PdfUpdate, Ref } from "./incremental.ts";
 
 /**
  * Font copies for the glyphs of reversed runs (see actualtext.ts `anchorRun`): the copy of a page font that
@@ -85,6 +86,18 @@ export class PostprocessReuse {
   /** `text` (latin1) deflated at level 6 (zlib's default). */
   deflate(text: string): Buffer {
     return this.deflated.get(text, () => deflateSync(Buffer.from(text, "latin1"), { level: 6 }));
+  }
+
+  /**
+   * A stream object's dictionary and text (inflated, if FlateDecode), with a name for its bytes;
+   * undefined for a filter this does not read.
+   */
+  decoded(file: PdfUpdate, ref: Ref): { dict: Dict; text: string; id: string } | undefined {
+    const { dict, data } = file.stream(ref);
+    const filter = dict.get("Filter")?.raw.trim();
+    if (filter === undefined) return { dict, text: data.toString("latin1"), id: `raw:${data.toString("latin1")}` };
+    if (filter !== "/FlateDecode" || dict.has("DecodeParms")) return undefined;
+    return { dict, ...this.inflate(data) };
   }
 
   /** `parse()` of the stream named `id` (see `inflate`), once. */
