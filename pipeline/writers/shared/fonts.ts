@@ -345,7 +345,6 @@ async function choose(text: Map<StyleKey, string>, order: readonly string[]): Pr
       for (;;) {
         // Count, for each face, the remaining characters it covers: by its character map once read, else by its unicode-range.
         // Counted character by character (a character is in the ranges of a few slices), not face by face.
-        const covers = (face: FontFace, cp: number) => known.get(face)?.has(cp) ?? facesCovering(faces, cp).includes(face);
         const counts = new Map<FontFace, number>();
         for (const cp of remaining) {
           for (const face of facesCovering(faces, cp)) if (ownSet.has(face) && !known.has(face)) counts.set(face, (counts.get(face) ?? 0) + 1);
@@ -366,13 +365,14 @@ async function choose(text: Map<StyleKey, string>, order: readonly string[]): Pr
           known.set(best, await cmapOf(best.file));
           continue; // count again with what the font really has
         }
-        const served = remaining.filter((cp) => covers(best, cp));
+        // The face is chosen by its own character map.
+        const map = known.get(best)!;
         const set = chosen.get(best) ?? new Set<number>();
-        for (const cp of served) set.add(cp);
+        for (const cp of remaining) if (map.has(cp)) set.add(cp);
         // Invisible characters of the text that the face has go with it (joiners shape with their neighbours).
-        for (const cp of all) if (!wanted.has(cp) && known.get(best)!.has(cp)) set.add(cp);
+        for (const cp of all) if (!wanted.has(cp) && map.has(cp)) set.add(cp);
         chosen.set(best, set);
-        remaining = remaining.filter((cp) => !covers(best, cp));
+        remaining = remaining.filter((cp) => !map.has(cp));
       }
       if (remaining.length === 0) break;
     }
