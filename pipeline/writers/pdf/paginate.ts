@@ -13,6 +13,7 @@
  */
 import type { Browser, CDPSession, Page } from "puppeteer-core";
 import { type BlockedRequest, sandboxPage } from "../../browser/chromium.ts";
+import { collectGarbageNow } from "../../collect.ts";
 import { fontFile } from "../shared/fonts.ts";
 import { installPaginator, type PaginationReport, type PaginatorWindow, type SplitPiece } from "./in-page.ts";
 
@@ -26,6 +27,9 @@ import { installPaginator, type PaginationReport, type PaginatorWindow, type Spl
 const paginateScript = `var __name = (fn) => fn;\n(${installPaginator.toString()})();\n;Promise.all([...document.fonts].map((face) => face.load())).then(() => window.__letterpressPaginate());`;
 
 export type { SplitPiece } from "./in-page.ts";
+
+/** The print source's length (characters) from which a layout takes seconds: some forty pages. */
+const LONG_DOCUMENT = 256 * 1024;
 
 export interface Layout {
   pages: number;
@@ -198,7 +202,10 @@ export async function paginate(
       if (!report) errors.length = 0;
     }
     if (!report) {
-      await page.setContent(source.html, { waitUntil: "load", timeout: 60_000 });
+      const loaded = page.setContent(source.html, { waitUntil: "load", timeout: 60_000 });
+      // A long document keeps Chromium busy for seconds: this process collects meanwhile.
+      if (source.html.length >= LONG_DOCUMENT) collectGarbageNow();
+      await loaded;
       // One round trip: define the paginator, load every face (nothing is laid out before
       // pagination, print.css, and the paginator must measure with the real fonts), paginate.
       report = (await page.evaluate(paginateScript)) as PaginationReport;
