@@ -72,6 +72,23 @@ describe("letterpress CLI", () => {
     expect(await hashTree(out)).toEqual(before);
   });
 
+  it("a build whose writer fails says why and leaves dist/ byte-identical, with no staging folder beside it", async () => {
+    const dir = await letterProject();
+    const out = path.join(dir, "dist");
+    expect((await cli(["build", path.join(dir, "source/open-letter.md"), "--out", out, "--format", "html", "--quiet"])).code).toBe(0);
+    const before = await hashTree(out);
+    // The PDF writer fails at once, while the other writers are still writing their outputs.
+    const missing = path.join(dir, "no-chromium-here");
+    const result = await run(process.execPath, [path.join(ROOT, "bin/letterpress.js"), "build", "source/open-letter.md", "--quiet"], {
+      cwd: dir,
+      env: { ...process.env, CHROMIUM_PATH: missing },
+    }).catch((e) => e);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`Chromium not found at ${missing}`);
+    expect(await hashTree(out)).toEqual(before);
+    expect((await readdir(dir)).filter((name) => name.startsWith("dist"))).toEqual(["dist"]);
+  });
+
   it("builds are byte-identical for the same SOURCE_DATE_EPOCH", async () => {
     const dir = await letterCopy();
     const doc = path.join(dir, "source/open-letter.md");

@@ -167,7 +167,11 @@ export class Builder {
         outputs.push({ path: relative, bytes: bytes.byteLength, lang: pub.lang, format, sha256: await sha256(bytes) });
         options.onProgress?.({ lang: pub.lang, format, path: relative, bytes: bytes.byteLength, ms: performance.now() - t0, done: outputs.length, total: tasks.length });
       };
-      await Promise.all([runLimited(offloaded, cores, run), runLimited(inProcess, 1, run)]);
+      // A writer that fails stops the others from starting another output; the build fails once
+      // the ones in flight have ended, so that nothing is still writing when staging is removed.
+      const halt: Halt = {};
+      await Promise.all([runLimited(offloaded, cores, run, halt), runLimited(inProcess, 1, run, halt)]);
+      if (halt.failure) throw halt.failure.error;
       if (hasErrors(files)) {
         await staging.abort();
         return { ok: false, files, outputs: [], ms: performance.now() - started };
@@ -212,13 +216,25 @@ async function sha256(data: Uint8Array): Promise<string> {
   return Buffer.from(await webcrypto.subtle.digest("SHA-256", data)).toString("hex");
 }
 
-/** Run tasks with at most `limit` in flight (writers overlap with Chromium's own processes). */
-async function runLimited<T>(tasks: readonly T[], limit: number, run: (task: T) => Promise<void>): Promise<void> {
+/** The first failure of a set of task runs: once set, no run starts another task. */
+interface Halt {
+  failure?: { error: unknown };
+}
+
+/**
+ * Run tasks with at most `limit` in flight (writers overlap with Chromium's own processes). A task
+ * that throws is recorded in `halt`; this settles when every task started has ended.
+ */
+async function runLimited<T>(tasks: readonly T[], limit: number, run: (task: T) => Promise<void>, halt: Halt): Promise<void> {
   let next = 0;
   const worker = async () => {
-    while (next < tasks.length) {
+    while (!halt.failure && next < tasks.length) {
       const task = tasks[next++]!;
-      await run(task);
+      try {
+        await run(task);
+      } catch (error) {
+        halt.failure ??= { error };
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
