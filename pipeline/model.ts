@@ -200,12 +200,24 @@ export interface SharedResources {
    * at once a core of its own. In a build the other writers need the other core.
    */
   readonly printOnly?: boolean;
+  /** Resolve and cache a resource by key; disposed at the end of the build (see `ResourceHandling`). */
+  get<T>(key: string, create: () => Promise<T>, handling?: ResourceHandling<T>): Promise<T>;
+}
+
+/** What `SharedResources.get` does with a resource besides keeping it. */
+export interface ResourceHandling<T> {
+  /** Release it: at the end of the build (of the watch), or once it is found gone. */
+  dispose?: (value: T) => Promise<void>;
   /**
-   * Resolve and cache a resource by key; disposed at the end of the build. `trim` gives back
-   * memory the resource holds without need (a watch calls it when a build is done and nothing
-   * waits: the garbage a build leaves in the browser's renderers).
+   * Give back memory it holds without need: a watch calls this when a build is done and nothing
+   * waits (the garbage a build leaves in the browser's renderers).
    */
-  get<T>(key: string, create: () => Promise<T>, dispose?: (value: T) => Promise<void>, trim?: (value: T) => Promise<void>): Promise<T>;
+  trim?: (value: T) => Promise<void>;
+  /**
+   * Whether it still works. One that does not (a browser that crashed or was killed during a
+   * watch) is disposed of and made again, once, for whoever asks first.
+   */
+  alive?: (value: T) => boolean;
 }
 
 /** A written output file, relative to the edition folder. */

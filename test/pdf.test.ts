@@ -367,7 +367,7 @@ describe("PDF notes and sandbox", () => {
 describe("PDF browser", () => {
   it("leaves no Chromium process and no profile folder behind when the build's resources are disposed", async () => {
     const resources = new ResourcePool();
-    const browser = await resources.get<Browser>("chromium", () => launchChromium(), stopChromium);
+    const browser = await resources.get<Browser>("chromium", () => launchChromium(), { dispose: stopChromium });
     await (await browser.newPage()).setContent("<p>x</p>");
     const pid = browser.process()!.pid!;
     const profile = browser.process()!.spawnargs.find((a) => a.startsWith("--user-data-dir="))!.split("=")[1]!;
@@ -404,7 +404,7 @@ describe("PDF pagination", () => {
     const dir = await project({ "doc.md": md });
     const doc = (await loadDocument(path.join(dir, "doc.md"))).doc!;
     const pub = createPublication(doc, { lang: "en", languages: ["en"], epoch: EPOCH });
-    const browser = await pool.get<Browser>("chromium", () => launchChromium(), stopChromium);
+    const browser = await pool.get<Browser>("chromium", () => launchChromium(), { dispose: stopChromium });
     const { layout } = await paginate(browser, await printDocument(pub));
     expect(layout.pages).toBeGreaterThanOrEqual(6);
     expect(layout.splits.length).toBeGreaterThanOrEqual(4);
@@ -428,7 +428,7 @@ describe("PDF pagination", () => {
       return `${FRONT}${[...blocks, ...notes].join("\n\n")}\n`;
     };
     const dir = await project({});
-    const browser = await pool.get<Browser>("chromium", () => launchChromium(), stopChromium);
+    const browser = await pool.get<Browser>("chromium", () => launchChromium(), { dispose: stopChromium });
     const printed = async (md: string, keep?: string) => {
       await writeFile(path.join(dir, "doc.md"), md);
       const doc = (await loadDocument(path.join(dir, "doc.md"))).doc!;

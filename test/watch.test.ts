@@ -1,5 +1,6 @@
 /** `letterpress watch` and the edition record: rebuild what changed, report who was added. */
-import { appendFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { appendFileSync, readdirSync, readFileSync } from "node:fs";
 import { appendFile, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -25,7 +26,7 @@ function nextEvent(events: WatchEvent[], count: number, timeout = 60_000): Promi
  * `watch` on the letter's project in `dir` into `dir/dist`, its build events collected in order;
  * `onBuild` sees each event before it is collected. `stop` ends the watch.
  */
-function watchLetter(dir: string, formats: Format[], onBuild?: (event: WatchEvent, before: readonly WatchEvent[]) => void) {
+function watchLetter(dir: string, formats: Format[], onBuild?: (event: WatchEvent, before: readonly WatchEvent[]) => void, langs?: string[]) {
   const controller = new AbortController();
   const events: WatchEvent[] = [];
   const running = watch({
@@ -33,6 +34,7 @@ function watchLetter(dir: string, formats: Format[], onBuild?: (event: WatchEven
     outDir: path.join(dir, "dist"),
     root: dir,
     formats,
+    ...(langs ? { langs } : {}),
     signal: controller.signal,
     onBuild: (event) => {
       onBuild?.(event, events);
@@ -46,6 +48,33 @@ function watchLetter(dir: string, formats: Format[], onBuild?: (event: WatchEven
       await running;
     },
   };
+}
+
+/** This process's descendants that are a Chromium browser process (not its helpers, not a wrapper script). */
+function chromiumBrowsers(root = process.pid): number[] {
+  const found: number[] = [];
+  const visit = (pid: number) => {
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      let children: string[] = [];
+      try {
+        children = readFileSync(`/proc/${pid}/task/${task}/children`, "utf8").split(" ").filter(Boolean);
+      } catch {
+        // the process or thread ended meanwhile
+      }
+      for (const child of children.map(Number)) {
+        try {
+          // Chromium's helpers rewrite their command line as one string: `… --type=zygote …`.
+          const cmdline = readFileSync(`/proc/${child}/cmdline`, "utf8");
+          if (/chrom/.test(path.basename(cmdline.split("\0")[0]!.split(" ")[0]!)) && !cmdline.includes("--type=")) found.push(child);
+          visit(child);
+        } catch {
+          // ended meanwhile
+        }
+      }
+    }
+  };
+  visit(root);
+  return found;
 }
 
 describe("watch", () => {
@@ -81,6 +110,29 @@ describe("watch", () => {
       await stop();
     }
   }, 180_000);
+
+  it("replaces a Chromium that was killed: the next rebuild prints the PDF again", async () => {
+    const dir = await letterProject();
+    const pdf = path.join(dir, "dist/en/open-letter.pdf");
+    const { events, stop } = watchLetter(dir, ["pdf"], undefined, ["en"]);
+    try {
+      expect((await nextEvent(events, 1)).result?.ok).toBe(true);
+      const killed = chromiumBrowsers();
+      expect(killed).toHaveLength(1);
+      process.kill(killed[0]!, "SIGKILL");
+      await appendFile(path.join(dir, "source/signatories.yaml"), "  - name: Phoenix Restart Coalition\n    family: Coalition\n");
+      const second = await nextEvent(events, 2);
+      expect(second.error).toBeUndefined();
+      expect(second.result?.ok).toBe(true);
+      expect(execFileSync("pdftotext", [pdf, "-"], { encoding: "utf8" })).toContain("Phoenix Restart Coalition");
+      const now = chromiumBrowsers();
+      expect(now).toHaveLength(1);
+      expect(now[0]).not.toBe(killed[0]);
+    } finally {
+      await stop();
+    }
+    expect(chromiumBrowsers()).toEqual([]);
+  }, 120_000);
 
   it("does not miss a signatory edit made during the first build, before the file was watched", async () => {
     const dir = await letterProject();

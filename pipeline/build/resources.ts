@@ -1,4 +1,4 @@
-import type { SharedResources } from "../model.ts";
+import type { ResourceHandling, SharedResources } from "../model.ts";
 
 interface Entry {
   value: Promise<unknown>;
@@ -15,16 +15,28 @@ export class ResourcePool implements SharedResources {
   ) {}
 
   private readonly entries = new Map<string, Entry>();
+  /** Disposals of resources found gone, awaited by `dispose`. */
+  private readonly retired: Array<Promise<unknown>> = [];
 
-  get<T>(key: string, create: () => Promise<T>, dispose?: (value: T) => Promise<void>, trim?: (value: T) => Promise<void>): Promise<T> {
-    let entry = this.entries.get(key);
-    if (!entry) {
-      entry = { value: create() };
-      if (dispose) entry.dispose = dispose as (value: never) => Promise<void>;
-      if (trim) entry.trim = trim as (value: never) => Promise<void>;
-      this.entries.set(key, entry);
+  async get<T>(key: string, create: () => Promise<T>, handling: ResourceHandling<T> = {}): Promise<T> {
+    let renewed = false;
+    for (;;) {
+      let entry = this.entries.get(key);
+      if (!entry) {
+        entry = { value: create() };
+        if (handling.dispose) entry.dispose = handling.dispose as (value: never) => Promise<void>;
+        if (handling.trim) entry.trim = handling.trim as (value: never) => Promise<void>;
+        this.entries.set(key, entry);
+      }
+      const value = (await entry.value) as T;
+      // A resource made again and still not working is returned as it is: its user reports why.
+      if (!handling.alive || handling.alive(value) || renewed) return value;
+      renewed = true;
+      if (this.entries.get(key) === entry) {
+        this.entries.delete(key);
+        if (entry.dispose) this.retired.push(entry.dispose(value as never).catch(() => undefined));
+      }
     }
-    return entry.value as Promise<T>;
   }
 
   /** Have each resource give back the memory it holds without need (see `SharedResources.get`). */
@@ -39,10 +51,11 @@ export class ResourcePool implements SharedResources {
   async dispose(): Promise<void> {
     const entries = [...this.entries.values()];
     this.entries.clear();
-    await Promise.allSettled(
-      entries.map(async (e) => {
+    await Promise.allSettled([
+      ...this.retired.splice(0),
+      ...entries.map(async (e) => {
         if (e.dispose) await e.dispose((await e.value) as never);
       }),
-    );
+    ]);
   }
 }

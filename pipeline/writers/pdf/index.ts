@@ -25,7 +25,12 @@ const SOURCE = "letterpress:pdf";
  * each with a renderer of its own.
  */
 function browserOf(resources: SharedResources): Promise<Browser> {
-  return resources.get<Browser>("chromium", () => launchChromium(process.env, resources.printOnly ? {} : { renderers: 1 }), stopChromium, collectGarbage);
+  return resources.get<Browser>("chromium", () => launchChromium(process.env, resources.printOnly ? {} : { renderers: 1 }), {
+    dispose: stopChromium,
+    trim: collectGarbage,
+    // A watch runs for hours: a browser that crashed or was killed is replaced at the next build.
+    alive: (browser) => browser.connected,
+  });
 }
 
 export async function renderPdf(pub: Publication, ctx: WriterContext): Promise<Uint8Array> {
