@@ -14,6 +14,7 @@ import { Memo } from "../memo.ts";
 import { prepareEditions } from "./editions.ts";
 import { isEditionOf, Staging } from "./output.ts";
 import { ResourcePool } from "./resources.ts";
+import { type Halt, runLimited } from "./tasks.ts";
 import { changesFile, checkSameLetter, createManifest, LEGACY_CHANGES_FILE, LEGACY_MANIFEST_FILE, manifestFile, manifestJson, readManifest, renderChangeReport, signatoryChanges, type Manifest } from "./manifest.ts";
 
 export interface BuildOptions {
@@ -214,28 +215,4 @@ export class Builder {
 /** Hashed on libuv's thread pool (Web Crypto), so this thread goes on driving the print pages. */
 async function sha256(data: Uint8Array): Promise<string> {
   return Buffer.from(await webcrypto.subtle.digest("SHA-256", data)).toString("hex");
-}
-
-/** The first failure of a set of task runs: once set, no run starts another task. */
-interface Halt {
-  failure?: { error: unknown };
-}
-
-/**
- * Run tasks with at most `limit` in flight (writers overlap with Chromium's own processes). A task
- * that throws is recorded in `halt`; this settles when every task started has ended.
- */
-async function runLimited<T>(tasks: readonly T[], limit: number, run: (task: T) => Promise<void>, halt: Halt): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (!halt.failure && next < tasks.length) {
-      const task = tasks[next++]!;
-      try {
-        await run(task);
-      } catch (error) {
-        halt.failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
 }

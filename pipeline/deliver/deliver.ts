@@ -12,6 +12,7 @@ import path from "node:path";
 import type { VFile } from "vfile";
 import { prepareEditions, type EditionRequest } from "../build/editions.ts";
 import { Staging } from "../build/output.ts";
+import { type Halt, runLimited } from "../build/tasks.ts";
 import { ResourcePool } from "../build/resources.ts";
 import { ConfigError } from "../errors.ts";
 import { formatDate, languageName } from "../i18n/labels.ts";
@@ -181,65 +182,63 @@ async function deliverWith(options: DeliverOptions, pdf: Writer, resources: Reso
       for (let i = 0; i < group.length; i += chunkSize) chunks.push(group.slice(i, i + chunkSize));
     }
     chunks.sort((a, b) => b.length - a.length);
-    let next = 0;
-    const worker = async () => {
-      while (next < chunks.length) {
-        const chunk = chunks[next++]!;
-        const lang = copyLang(chunk[0]!);
-        const edition = byLang.get(lang)!;
-        const dated = edition.meta.date ? [formatDate(edition.meta.date, lang)] : [];
-        const notices = chunk.map((m) => (m.lang === lang ? [] : [edition.labels.get("delivery-fallback", { language: languageName(m.lang, lang) })]));
-        const recipients = chunk.map((m, i) => ({
-          code: m.code,
-          name: m.lang === lang ? missionName(m) : stateName(m.code, lang),
-          lines: [edition.labels.get(DUTY_STATIONS[station]), ...dated, ...notices[i]!],
-        }));
-        const ctx = { root: options.root, resources, file: fileOf.get(lang)! };
-        // A copy depends on its edition's inputs and its address: unchanged ones are reused.
-        const inputs = recipients.map((r) => createHash("sha256").update(hashOf(lang)).update(JSON.stringify(r)).digest("hex"));
-        const fresh = chunk.map((m, i) => previous.get(m.code)?.inputs !== inputs[i]);
-        const toRender = recipients.filter((_, i) => fresh[i]);
-        const rendered = toRender.length === 0 ? [] : pdf.writeCopies
-          ? await pdf.writeCopies(edition, toRender, ctx)
-          : await Promise.all(toRender.map((recipient) => pdf.write({ ...edition, recipient }, ctx)));
-        let k = 0;
-        for (const [i, mission] of chunk.entries()) {
-          const data = fresh[i] ? rendered[k++]!.data : previous.get(mission.code)!.data;
-          if (!fresh[i]) reused++;
-          const relative = path.posix.join(lang, `${doc.slug}-${mission.code}.pdf`);
-          const written = await staging.write(relative, data);
-          const bytes = written.byteLength;
-          const sha256 = createHash("sha256").update(written).digest("hex");
-          const copy: DeliveredCopy = { code: mission.code, state: stateName(mission.code, "en"), lang, ...(mission.lang === lang ? {} : { missionLang: mission.lang }), path: relative, bytes, sha256, inputs: inputs[i]! };
-          if (mail && sender && mission.email.length > 0) {
-            const replyTo = mail.replyTo ?? doc.meta.replyTo;
-            copy.message = messageSpec({
-              labels: edition.labels,
-              title: edition.meta.title,
-              shortTitle: edition.meta.shortTitle,
-              author: edition.meta.author,
-              state: recipients[i]!.name,
-              code: mission.code,
-              slug: doc.slug,
-              revision: sha256,
-              epoch: edition.epoch,
-              from: sender,
-              ...(replyTo ? { replyTo } : {}),
-              to: mission.email,
-              cc: mission.cc,
-              notices: notices[i]!,
-            });
-            if (mail.eml) {
-              copy.eml = relative.replace(/\.pdf$/, ".eml");
-              await staging.write(copy.eml, await composeMessage(copy.message, written));
-            }
+    const deliverChunk = async (chunk: Mission[]) => {
+      const lang = copyLang(chunk[0]!);
+      const edition = byLang.get(lang)!;
+      const dated = edition.meta.date ? [formatDate(edition.meta.date, lang)] : [];
+      const notices = chunk.map((m) => (m.lang === lang ? [] : [edition.labels.get("delivery-fallback", { language: languageName(m.lang, lang) })]));
+      const recipients = chunk.map((m, i) => ({
+        code: m.code,
+        name: m.lang === lang ? missionName(m) : stateName(m.code, lang),
+        lines: [edition.labels.get(DUTY_STATIONS[station]), ...dated, ...notices[i]!],
+      }));
+      const ctx = { root: options.root, resources, file: fileOf.get(lang)! };
+      // A copy depends on its edition's inputs and its address: unchanged ones are reused.
+      const inputs = recipients.map((r) => createHash("sha256").update(hashOf(lang)).update(JSON.stringify(r)).digest("hex"));
+      const fresh = chunk.map((m, i) => previous.get(m.code)?.inputs !== inputs[i]);
+      const toRender = recipients.filter((_, i) => fresh[i]);
+      const rendered = toRender.length === 0 ? [] : pdf.writeCopies
+        ? await pdf.writeCopies(edition, toRender, ctx)
+        : await Promise.all(toRender.map((recipient) => pdf.write({ ...edition, recipient }, ctx)));
+      let k = 0;
+      for (const [i, mission] of chunk.entries()) {
+        const data = fresh[i] ? rendered[k++]!.data : previous.get(mission.code)!.data;
+        if (!fresh[i]) reused++;
+        const relative = path.posix.join(lang, `${doc.slug}-${mission.code}.pdf`);
+        const written = await staging.write(relative, data);
+        const bytes = written.byteLength;
+        const sha256 = createHash("sha256").update(written).digest("hex");
+        const copy: DeliveredCopy = { code: mission.code, state: stateName(mission.code, "en"), lang, ...(mission.lang === lang ? {} : { missionLang: mission.lang }), path: relative, bytes, sha256, inputs: inputs[i]! };
+        if (mail && sender && mission.email.length > 0) {
+          const replyTo = mail.replyTo ?? doc.meta.replyTo;
+          copy.message = messageSpec({
+            labels: edition.labels,
+            title: edition.meta.title,
+            shortTitle: edition.meta.shortTitle,
+            author: edition.meta.author,
+            state: recipients[i]!.name,
+            code: mission.code,
+            slug: doc.slug,
+            revision: sha256,
+            epoch: edition.epoch,
+            from: sender,
+            ...(replyTo ? { replyTo } : {}),
+            to: mission.email,
+            cc: mission.cc,
+            notices: notices[i]!,
+          });
+          if (mail.eml) {
+            copy.eml = relative.replace(/\.pdf$/, ".eml");
+            await staging.write(copy.eml, await composeMessage(copy.message, written));
           }
-          copies.push(copy);
-          options.onProgress?.({ code: mission.code, lang, path: relative, bytes, done: copies.length, total: missions.length });
         }
+        copies.push(copy);
+        options.onProgress?.({ code: mission.code, lang, path: relative, bytes, done: copies.length, total: missions.length });
       }
     };
-    await Promise.all(Array.from({ length: workers }, worker));
+    const halt: Halt = {};
+    await runLimited(chunks, workers, deliverChunk, halt);
+    if (halt.failure) throw halt.failure.error;
     if (files.some((f) => f.messages.some((m) => m.fatal))) {
       await staging.abort();
       return { ok: false, files, copies: [], reused: 0, ms: performance.now() - started };
