@@ -200,7 +200,10 @@ export interface SharedResources {
    * at once a core of its own. In a build the other writers need the other core.
    */
   readonly printOnly?: boolean;
-  /** Resolve and cache a resource by key; disposed at the end of the build (see `ResourceHandling`). */
+  /**
+   * Resolve and cache a resource by key; disposed at the end of the build (see
+   * `ResourceHandling`). One whose making failed is made again at the next call.
+   */
   get<T>(key: string, create: () => Promise<T>, handling?: ResourceHandling<T>): Promise<T>;
 }
 

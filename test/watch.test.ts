@@ -134,6 +134,32 @@ describe("watch", () => {
     expect(chromiumBrowsers()).toEqual([]);
   }, 120_000);
 
+  it("prints once Chromium is there, when it was missing at the start", async () => {
+    const dir = await letterProject();
+    const pdf = path.join(dir, "dist/en/open-letter.pdf");
+    const missing = path.join(dir, "no-chromium-yet");
+    const saved = process.env.CHROMIUM_PATH;
+    process.env.CHROMIUM_PATH = missing;
+    const { events, stop } = watchLetter(dir, ["pdf"], undefined, ["en"]);
+    try {
+      const first = await nextEvent(events, 1);
+      expect(String(first.error)).toContain(`Chromium not found at ${missing}`);
+      if (saved === undefined) delete process.env.CHROMIUM_PATH;
+      else process.env.CHROMIUM_PATH = saved;
+      // A build that threw read no data file the watch knows of: the document is what is watched.
+      await appendFile(path.join(dir, "source/signatories.yaml"), "  - name: Late Browser Coalition\n    family: Coalition\n");
+      await appendFile(path.join(dir, "source/open-letter.md"), "\n");
+      const second = await nextEvent(events, 2);
+      expect(second.error).toBeUndefined();
+      expect(second.result?.ok).toBe(true);
+      expect(execFileSync("pdftotext", [pdf, "-"], { encoding: "utf8" })).toContain("Late Browser Coalition");
+    } finally {
+      if (saved === undefined) delete process.env.CHROMIUM_PATH;
+      else process.env.CHROMIUM_PATH = saved;
+      await stop();
+    }
+  }, 120_000);
+
   it("does not miss a signatory edit made during the first build, before the file was watched", async () => {
     const dir = await letterProject();
     const out = path.join(dir, "dist");

@@ -28,7 +28,15 @@ export class ResourcePool implements SharedResources {
         if (handling.trim) entry.trim = handling.trim as (value: never) => Promise<void>;
         this.entries.set(key, entry);
       }
-      const value = (await entry.value) as T;
+      let value: T;
+      try {
+        value = (await entry.value) as T;
+      } catch (error) {
+        // One that could not be made is tried again by the next caller (a watch's next build),
+        // not remembered as a failure.
+        if (this.entries.get(key) === entry) this.entries.delete(key);
+        throw error;
+      }
       // A resource made again and still not working is returned as it is: its user reports why.
       if (!handling.alive || handling.alive(value) || renewed) return value;
       renewed = true;
