@@ -8,7 +8,7 @@
  * stay as they are, and describe the copy as well (its marked content is the same, which is
  * checked).
  */
-import { dictionary, PdfUpdate, raw, reference, refsIn, UnsupportedPdf, type Dict, type Ref } from "./incremental.ts";
+import { dictionary, PdfUpdate, reference, refsIn, replaceRefs, UnsupportedPdf, type Dict, type Ref } from "./incremental.ts";
 import type { PostprocessReuse } from "./reuse.ts";
 
 interface FirstPage {
@@ -70,10 +70,7 @@ function copyObject(from: PdfUpdate, ref: Ref, into: PdfUpdate, copied: Map<numb
   const out: Dict = new Map();
   for (const [key, value] of dict) {
     if (data && key === "Length") continue;
-    out.set(key, raw(value.raw.replace(/\b(\d+)\s+(\d+)\s+R\b/g, (_, num: string, gen: string) => {
-      const to = copyObject(from, { num: Number(num), gen: Number(gen) }, into, copied);
-      return `${to.num} ${to.gen} R`;
-    })));
+    out.set(key, replaceRefs(value, (ref) => copyObject(from, ref, into, copied)));
   }
   into.set(target, out, data);
   return target;

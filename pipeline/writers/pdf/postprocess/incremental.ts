@@ -72,11 +72,22 @@ export function fromUtf16Hex(hex: string): string {
 /** A text string as UTF-16BE with a byte order mark, hex-encoded (as pdf-lib's `PDFHexString.fromText`). */
 export const text = (value: string): Value => raw(`<${utf16Hex(value)}>`);
 
+/** An indirect reference in a value's text (`12 0 R`). */
+const REFERENCE = /\b(\d+)\s+(\d+)\s+R\b/g;
+
 /** The references in a value: itself, or those of an array such as /Kids. */
 export function refsIn(value: Value | undefined): Ref[] {
   if (!value) return [];
   if (value.ref) return [value.ref];
-  return [...value.raw.matchAll(/(\d+)\s+(\d+)\s+R/g)].map((m) => ({ num: Number(m[1]), gen: Number(m[2]) }));
+  return [...value.raw.matchAll(REFERENCE)].map((m) => ({ num: Number(m[1]), gen: Number(m[2]) }));
+}
+
+/** A value's text with every reference in it replaced by `to`'s answer (objects copied between files). */
+export function replaceRefs(value: Value, to: (ref: Ref) => Ref): Value {
+  return raw(value.raw.replace(REFERENCE, (_, num: string, gen: string) => {
+    const ref = to({ num: Number(num), gen: Number(gen) });
+    return `${ref.num} ${ref.gen} R`;
+  }));
 }
 /** A date string, UTC, as pdf-lib writes it. */
 export const date = (d: Date): Value => literal(`D:${d.toISOString().replace(/\.\d{3}Z$/, "Z").replace(/[-T:]/g, "")}`);
