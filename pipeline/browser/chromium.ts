@@ -87,6 +87,10 @@ export async function launchChromium(env: NodeJS.ProcessEnv = process.env, optio
         "--in-process-gpu",
         // Nothing is rasterised on screen: no software GPU (SwiftShader) either (memory).
         "--disable-software-rasterizer",
+        // Renderers are started as processes of their own, not forked from the two zygote processes
+        // that would otherwise run beside them for as long as the browser does (memory; the zygote
+        // exists for the sandbox, which is off).
+        "--no-zygote",
       ],
     });
     const child = browser.process();
