@@ -146,10 +146,11 @@ describe("watch", () => {
       expect(String(first.error)).toContain(`Chromium not found at ${missing}`);
       if (saved === undefined) delete process.env.CHROMIUM_PATH;
       else process.env.CHROMIUM_PATH = saved;
-      // A build that threw read no data file the watch knows of: the document is what is watched.
-      await appendFile(path.join(dir, "source/signatories.yaml"), "  - name: Late Browser Coalition\n    family: Coalition\n");
-      await appendFile(path.join(dir, "source/open-letter.md"), "\n");
+      // The build that threw had read the signatories: an edit there is seen without the document saved.
+      const yaml = path.join(dir, "source/signatories.yaml");
+      await appendFile(yaml, "  - name: Late Browser Coalition\n    family: Coalition\n");
       const second = await nextEvent(events, 2);
+      expect(second.changed).toEqual([yaml]);
       expect(second.error).toBeUndefined();
       expect(second.result?.ok).toBe(true);
       expect(execFileSync("pdftotext", [pdf, "-"], { encoding: "utf8" })).toContain("Late Browser Coalition");

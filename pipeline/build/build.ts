@@ -98,6 +98,11 @@ export class Builder {
   private readonly cache = new Map<string, { hash: string; output: Output; ms: number }>();
   /** The document's parse and each language's overlay, kept while their inputs do not change. */
   private readonly memo = new Memo();
+  /**
+   * The files the latest build read (the document, its data files, the translations), also when
+   * that build then failed: what a watch must watch to see the input that fixes it.
+   */
+  read: readonly VFile[] = [];
 
   /** With `lasting`, writers keep what makes the next build cheaper (for `watch`). */
   constructor(options: { lasting?: boolean } = {}) {
@@ -124,6 +129,7 @@ export class Builder {
     // surfaces in the writer).
     await Promise.all(options.formats.map((format) => writers[format].prepare?.(this.resources).catch(() => undefined)));
     const prepared = await prepareEditions(options, this.memo);
+    this.read = prepared.ok ? prepared.editions.files : prepared.files;
     if (!prepared.ok) return { ok: false, files: prepared.files, outputs: [], ms: performance.now() - started };
     const { doc, files, available, skipped, partial: partialLangs, publications, fileOf: editionFiles, epoch, commit, hashOf: editionHash, inputHash: common, coverage } = prepared.editions;
     const langs = publications.map((p) => p.lang);

@@ -48,6 +48,9 @@ export async function watch(options: WatchOptions): Promise<void> {
         read = result.files;
         options.onBuild({ changed, result });
       } catch (error) {
+        // The files it read before it failed: a signatory file read by a build whose printer
+        // could not start is watched like any other.
+        read = builder.read;
         options.onBuild({ changed, error });
       }
       await catchUp(rewatch(read));
