@@ -79,13 +79,22 @@ export async function bundledCli() {
   } catch {
     await rm(temp, { recursive: true, force: true });
   }
-  // Earlier bundles are dead weight (after an hour: a running `watch` may still load from one).
-  for (const old of await readdir(CACHE)) {
-    const full = path.join(CACHE, old);
-    const s = await stat(full).catch(() => undefined);
-    if (old !== key && s && Date.now() - s.mtimeMs > 3600_000) await rm(full, { recursive: true, force: true }).catch(() => undefined);
-  }
+  await pruneBundles(CACHE, key);
   return pathToFileURL(entry).href;
+}
+
+/**
+ * Earlier bundles in `cache` are dead weight once an hour old (a running `watch` may still load
+ * from one); they are removed, and only they: the folder also holds the font subsets
+ * (pipeline/writers/shared/fonts.ts), which outlive any bundle.
+ */
+export async function pruneBundles(cache, key, now = Date.now()) {
+  for (const old of await readdir(cache)) {
+    if (old === key || !/^[0-9a-f]{16}(\.tmp-\d+)?$/.test(old)) continue;
+    const full = path.join(cache, old);
+    const s = await stat(full).catch(() => undefined);
+    if (s && now - s.mtimeMs > 3600_000) await rm(full, { recursive: true, force: true }).catch(() => undefined);
+  }
 }
 
 /**

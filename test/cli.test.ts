@@ -1,6 +1,7 @@
 /** The command line as a user meets it: exit codes, located messages, dist/ kept on failure. */
 import { execFile, spawn } from "node:child_process";
-import { appendFile, readdir, readFile, writeFile } from "node:fs/promises";
+import { appendFile, mkdir, mkdtemp, readdir, readFile, utimes, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
@@ -38,6 +39,25 @@ describe("letterpress CLI", () => {
     const cache = path.join(ROOT, "node_modules/.cache/letterpress");
     const bundles = await readdir(cache);
     expect(bundles.some((b) => /^[0-9a-f]{16}$/.test(b))).toBe(true);
+  });
+
+  it("removes its earlier bundles from the cache, not the font subsets kept beside them", async () => {
+    const cache = await mkdtemp(path.join(tmpdir(), "letterpress-cache-"));
+    const entry = async (name: string, hoursOld: number) => {
+      await mkdir(path.join(cache, name));
+      await writeFile(path.join(cache, name, "kept"), "");
+      const then = new Date(Date.now() - hoursOld * 3600_000);
+      await utimes(path.join(cache, name), then, then);
+    };
+    await entry("fonts", 5);
+    await entry("0123456789abcdef", 5); // an earlier bundle
+    await entry("0123456789abcdef.tmp-42", 5); // one a process never finished
+    await entry("fedcba9876543210", 0); // one a running watch may still load from
+    await entry("aaaaaaaaaaaaaaaa", 5); // the current one
+    const { pruneBundles } = await import(path.join(ROOT, "bin/bundle.js"));
+    await pruneBundles(cache, "aaaaaaaaaaaaaaaa");
+    expect((await readdir(cache)).sort()).toEqual(["aaaaaaaaaaaaaaaa", "fedcba9876543210", "fonts"]);
+    expect(await readdir(path.join(cache, "fonts"))).toEqual(["kept"]);
   });
 
   it("without its bundle (tsx) it prints the same PDF: the paginator sent to the page runs either way", async () => {
