@@ -100,7 +100,8 @@ export class Builder {
   private readonly memo = new Memo();
   /**
    * The files the latest build read (the document, its data files, the translations), also when
-   * that build then failed: what a watch must watch to see the input that fixes it.
+   * that build then failed: what a watch must watch to see the input that fixes it. A build that
+   * failed before reading leaves those of the build before.
    */
   read: readonly VFile[] = [];
 

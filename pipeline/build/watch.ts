@@ -36,8 +36,6 @@ export async function watch(options: WatchOptions): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
 
-  // The files the last build read; a build that threw keeps watching those of the one before.
-  let read: readonly VFile[] = [];
   let queued = 0;
   const rebuild = (changed: string[]) => {
     queued++;
@@ -45,15 +43,13 @@ export async function watch(options: WatchOptions): Promise<void> {
       queued--;
       try {
         const result = await builder.build(options);
-        read = result.files;
         options.onBuild({ changed, result });
       } catch (error) {
-        // The files it read before it failed: a signatory file read by a build whose printer
-        // could not start is watched like any other.
-        read = builder.read;
         options.onBuild({ changed, error });
       }
-      await catchUp(rewatch(read));
+      // What the build read, also one that failed: a signatory file read by a build whose
+      // printer could not start is watched like any other.
+      await catchUp(rewatch(builder.read));
       // Reported, and no change waiting: collect the build's garbage before the next one.
       if (queued === 0 && pending.size === 0 && !options.signal.aborted) await builder.trim().catch(() => undefined);
     });
